@@ -1,0 +1,340 @@
+"""Pose estimation: MediaPipe PoseLandmarker over a video, producing one `PoseSequence`.
+
+Decoding runs in a background thread while inference runs in the caller's thread, so both cores
+are busy. The landmarker runs in VIDEO mode with the container's timestamps.
+
+Picking the runner: the first second is processed with up to `MAX_PEOPLE` poses per frame. If
+only one person is seen there, the rest runs single-pose (MediaPipe then tracks that person,
+and it is about 40% faster); otherwise multi-pose continues. Every candidate pose is linked into
+tracks by continuity (hip-centre distance relative to body size), and the runner is the track
+with the most "body-height x frames", i.e. the largest, most persistent person. A track that
+jumps (another person taken over) is split, so one person is followed throughout.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from gaitcam.errors import GaitcamError, NoPersonError
+from gaitcam.landmarks import N_LANDMARKS
+from gaitcam.models import DEFAULT_MODEL, create_landmarker
+from gaitcam.pose_sequence import PoseSequence
+from gaitcam.video import Frame, VideoInfo, iter_frames, probe
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+MAX_PEOPLE = 3
+SCOUT_SECONDS = 1.0
+#: A candidate joins a track if its hip centre moved less than this many body heights per
+#: 1/30 s since the track's last pose (scaled by the real time gap).
+MAX_JUMP_BODY_PER_FRAME = 0.35
+MIN_FOUND_FRACTION = 0.5
+WIDE_ASPECT = 1.25
+ACQUIRE_EVERY_N_FRAMES = 5
+
+ProgressFn = Callable[[int, int, float], None]
+"""progress(frames_done, frames_total_estimate, frames_per_second)."""
+
+FrameFn = Callable[[Frame, np.ndarray | None], None]
+"""on_frame(frame, xy_of_the_largest_candidate_or_None) — for streaming consumers."""
+
+
+@dataclass
+class _Candidate:
+    xy: np.ndarray  # (33, 2) px
+    world: np.ndarray  # (33, 3) m
+    vis: np.ndarray  # (33,)
+    pres: np.ndarray  # (33,)
+
+    @property
+    def centre(self) -> np.ndarray:
+        return self.xy[[23, 24]].mean(axis=0)
+
+    @property
+    def body_px(self) -> float:
+        """Body height in pixels: shoulders-to-ankles span, or the landmark extent."""
+        ys = self.xy[:, 1]
+        return float(max(np.nanmax(ys) - np.nanmin(ys), 1.0))
+
+
+@dataclass
+class _Track:
+    frames: list[int] = field(default_factory=list)
+    poses: list[_Candidate] = field(default_factory=list)
+    score: float = 0.0
+
+    def add(self, i: int, c: _Candidate) -> None:
+        self.frames.append(i)
+        self.poses.append(c)
+        self.score += c.body_px
+
+
+def _candidates(result, width: int, height: int) -> list[_Candidate]:
+    out = []
+    for norm, world in zip(result.pose_landmarks, result.pose_world_landmarks, strict=False):
+        a = np.array([(p.x, p.y, p.visibility or 0.0, p.presence or 0.0) for p in norm], np.float32)
+        w = np.array([(p.x, p.y, p.z) for p in world], np.float32)
+        if a.shape[0] != N_LANDMARKS:
+            continue
+        xy = a[:, :2] * np.array([width, height], np.float32)  # normalised -> pixels
+        out.append(_Candidate(xy=xy, world=w, vis=a[:, 2], pres=a[:, 3]))
+    return out
+
+
+class _Tracker:
+    """Links candidate poses frame to frame into tracks (greedy nearest-centre matching)."""
+
+    def __init__(self) -> None:
+        self.tracks: list[_Track] = []
+        self._open: list[tuple[_Track, float]] = []  # (track, time of its last pose)
+
+    def update(self, i: int, t: float, cands: list[_Candidate]) -> _Candidate | None:
+        """Link this frame's candidates; return the one on the best track so far, if any."""
+        still_open = [(tr, tl) for tr, tl in self._open if t - tl < 0.5]
+        pairs = []
+        for ci, c in enumerate(cands):
+            for ti, (tr, tl) in enumerate(still_open):
+                last = tr.poses[-1]
+                size = max(last.body_px, c.body_px)
+                allowed = MAX_JUMP_BODY_PER_FRAME * size * max((t - tl) * 30.0, 1.0)
+                d = float(np.linalg.norm(c.centre - last.centre))
+                ratio = c.body_px / last.body_px
+                if d <= allowed and 0.6 < ratio < 1.67:
+                    pairs.append((d, ci, ti))
+        used_c, used_t = set(), set()
+        next_open = []
+        for _, ci, ti in sorted(pairs):
+            if ci in used_c or ti in used_t:
+                continue
+            used_c.add(ci)
+            used_t.add(ti)
+            tr = still_open[ti][0]
+            tr.add(i, cands[ci])
+            next_open.append((tr, t))
+        for ti, item in enumerate(still_open):
+            if ti not in used_t:
+                next_open.append(item)
+        for ci, c in enumerate(cands):
+            if ci not in used_c:
+                tr = _Track()
+                tr.add(i, c)
+                self.tracks.append(tr)
+                next_open.append((tr, t))
+        self._open = next_open
+        best = self.best()
+        if best is not None and best.frames[-1] == i:
+            return best.poses[-1]
+        return None
+
+    def best(self) -> _Track | None:
+        return max(self.tracks, key=lambda tr: tr.score, default=None)
+
+    def people_seen(self, min_frames: int) -> int:
+        return sum(1 for tr in self.tracks if len(tr.frames) >= min_frames)
+
+
+def _decode_in_background(path: Path, info: VideoInfo, q: queue.Queue, stop: threading.Event):
+    def run() -> None:
+        try:
+            for f in iter_frames(path, pixel_format="rgb24", info=info):
+                while not stop.is_set():
+                    try:
+                        q.put(f, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(None)
+        except BaseException as exc:  # handed to the consumer thread, which re-raises it
+            q.put(exc)
+
+    th = threading.Thread(target=run, name="gaitcam-decode", daemon=True)
+    th.start()
+    return th
+
+
+class _Window:
+    """The square part of a wide frame given to MediaPipe, following the runner.
+
+    MediaPipe letterboxes its input to a small square, so a person in a wide (landscape) frame
+    becomes tiny and is often missed. For frames wider than tall (by more than
+    `WIDE_ASPECT`), gaitcam feeds a square window (side = frame height) centred on the runner's
+    hips, and maps the landmarks back to full-frame pixels. While nobody is tracked it scans
+    overlapping square tiles in IMAGE mode to (re)acquire the largest person.
+    """
+
+    def __init__(self, width: int, height: int, model: str) -> None:
+        self.width, self.height, self.model = width, height, model
+        self.active = width > WIDE_ASPECT * height
+        self.side = height if self.active else 0
+        self.x0 = max((width - height) // 2, 0) if self.active else 0
+        self._scanner = None
+        self._lost_frames = 0
+
+    def crop(self, image: np.ndarray) -> np.ndarray:
+        if not self.active:
+            return image
+        return np.ascontiguousarray(image[:, self.x0:self.x0 + self.side])
+
+    def to_frame(self, cands: list[_Candidate]) -> list[_Candidate]:
+        for c in cands:
+            c.xy[:, 0] += self.x0
+        return cands
+
+    def follow(self, cand: _Candidate | None) -> None:
+        if not self.active or cand is None:
+            return
+        cx = float(cand.centre[0])
+        if np.isfinite(cx):
+            target = int(round(cx - self.side / 2))
+            self.x0 = int(np.clip(target, 0, self.width - self.side))
+
+    def acquire(self, image: np.ndarray, lost: bool) -> None:
+        """Scan tiles for a person when the runner has been lost for a while."""
+        if not self.active:
+            return
+        self._lost_frames = self._lost_frames + 1 if lost else 0
+        if not lost or self._lost_frames % ACQUIRE_EVERY_N_FRAMES != 1:
+            return
+        import mediapipe as mp
+
+        if self._scanner is None:
+            self._scanner = create_landmarker(self.model, num_poses=2, running_mode="image")
+        best: _Candidate | None = None
+        n_tiles = int(np.ceil(self.width / (0.75 * self.side)))
+        for x0 in np.linspace(0, self.width - self.side, max(n_tiles, 2)).astype(int):
+            tile = np.ascontiguousarray(image[:, x0:x0 + self.side])
+            res = self._scanner.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=tile))
+            for c in _candidates(res, self.side, self.height):
+                c.xy[:, 0] += x0
+                if best is None or c.body_px > best.body_px:
+                    best = c
+        self.follow(best)
+
+    def close(self) -> None:
+        if self._scanner is not None:
+            self._scanner.close()
+
+
+def extract_pose(
+    path: str | Path,
+    model: str = DEFAULT_MODEL,
+    progress: ProgressFn | None = None,
+    on_frame: FrameFn | None = None,
+    max_people: int = MAX_PEOPLE,
+) -> PoseSequence:
+    """Run MediaPipe on every frame of `path` and return the runner's `PoseSequence`.
+
+    Raises VideoError / ClipTooShortError for unusable files, ModelError for a bad model, and
+    NoPersonError when no runner is found in enough frames (or the clip is too dark).
+    """
+    import mediapipe as mp
+
+    path = Path(path)
+    info = probe(path)
+    q: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+    decoder = _decode_in_background(path, info, q, stop)
+    tracker = _Tracker()
+    window = _Window(info.width, info.height, model)
+    times: list[float] = []
+    brightness: list[float] = []
+    multi = max_people > 1
+    landmarker = create_landmarker(model, num_poses=max_people if multi else 1)
+    started = time.perf_counter()
+    try:
+        while True:
+            item = q.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            frame: Frame = item
+            if multi and frame.t >= SCOUT_SECONDS and tracker.people_seen(5) <= 1:
+                # One person in the first second: single-pose tracking is faster and sticks to them.
+                landmarker.close()
+                landmarker = create_landmarker(model, num_poses=1)
+                multi = False
+            crop = window.crop(frame.image)
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=crop)
+            result = landmarker.detect_for_video(image, int(round(frame.t * 1000.0)))
+            cands = window.to_frame(_candidates(result, crop.shape[1], crop.shape[0]))
+            runner = tracker.update(frame.index, frame.t, cands)
+            window.follow(runner)
+            window.acquire(frame.image, lost=runner is None)
+            times.append(frame.t)
+            if frame.index % 10 == 0:
+                brightness.append(float(frame.image[::8, ::8].mean()))
+            if on_frame is not None:
+                on_frame(frame, runner.xy if runner is not None else None)
+            if progress is not None:
+                done = frame.index + 1
+                progress(done, max(info.n_frames_estimate, done),
+                         done / max(time.perf_counter() - started, 1e-9))
+    finally:
+        stop.set()
+        landmarker.close()
+        window.close()
+        decoder.join(timeout=5)
+
+    seq = _sequence_from_track(tracker.best(), np.asarray(times), info, model)
+    _check_runner_found(seq, path, brightness)
+    return seq
+
+
+def _sequence_from_track(
+    track: _Track | None, t: np.ndarray, info: VideoInfo, model: str
+) -> PoseSequence:
+    n = len(t)
+    fps = (n - 1) / (t[-1] - t[0]) if n > 1 and t[-1] > t[0] else info.fps
+    seq = PoseSequence.empty(
+        n, info.width, info.height, fps,
+        path=info.path, file_name=Path(info.path).name, model=model,
+        rotation_deg=info.rotation_deg, codec=info.codec, container=info.container,
+        duration_s=info.duration_s, file_size_bytes=info.file_size_bytes,
+    )
+    seq = seq.replace(t=t.astype(np.float64))
+    if track is not None:
+        idx = np.asarray(track.frames)
+        seq.xy[idx] = np.stack([c.xy for c in track.poses])
+        seq.world[idx] = np.stack([c.world for c in track.poses])
+        seq.visibility[idx] = np.stack([c.vis for c in track.poses])
+        seq.presence[idx] = np.stack([c.pres for c in track.poses])
+    return seq
+
+
+def _check_runner_found(seq: PoseSequence, path: Path, brightness: list[float]) -> None:
+    frac = seq.detected_fraction
+    if frac >= MIN_FOUND_FRACTION:
+        return
+    dark = bool(brightness) and float(np.median(brightness)) < 35.0
+    if dark:
+        raise NoPersonError(
+            f"'{path.name}' is too dark: a runner was found in only {frac:.0%} of frames.",
+            hint="Film in daylight or a well-lit room, with the light behind the camera.",
+        )
+    if frac == 0:
+        raise NoPersonError(f"No person was found in '{path.name}'.")
+    raise NoPersonError(
+        f"The runner was found in only {frac:.0%} of the frames of '{path.name}'."
+    )
+
+
+def pose_summary(seq: PoseSequence) -> str:
+    """One line for the CLI: frames, fraction with the runner, fps."""
+    return (
+        f"{seq.n_frames} frames, runner found in {int(seq.detected.sum())} "
+        f"({seq.detected_fraction:.1%}), {seq.fps:.1f} fps, {seq.width}x{seq.height}"
+    )
+
+
+__all__ = ["extract_pose", "pose_summary", "GaitcamError"]
