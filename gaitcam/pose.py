@@ -31,7 +31,7 @@ from gaitcam.video import Frame, VideoInfo, iter_frames, probe
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
-MAX_PEOPLE = 3
+MAX_PEOPLE = 2
 SCOUT_SECONDS = 1.0
 #: A candidate joins a track if its hip centre moved less than this many body heights per
 #: 1/30 s since the track's last pose (scaled by the real time gap).

@@ -114,7 +114,7 @@ class PoseSequence:
         """Write the sequence to `path` (.npz appended if missing); returns the path written."""
         path = Path(path)
         if path.suffix != ".npz":
-            path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
+            path = path.with_name(path.name + ".npz")
         meta = {
             "format": FORMAT, "version": FORMAT_VERSION,
             "width": int(self.width), "height": int(self.height), "fps": float(self.fps),

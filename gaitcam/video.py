@@ -71,6 +71,8 @@ def _open(path: Path) -> av.container.InputContainer:
         raise VideoError(
             f"'{path.name}' is not a video file gaitcam can read, or it is corrupt or truncated."
         ) from exc
+    except av.error.EOFError as exc:
+        raise VideoError(f"'{path.name}' contains no video frames (it ends right away).") from exc
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise VideoError(f"'{path.name}' could not be opened as a video ({exc}).") from exc
 
@@ -110,14 +112,15 @@ def probe(path: str | Path) -> VideoInfo:
     _check_path(path)
     with _open(path) as container:
         if not container.streams.video:
-            raise VideoError(f"'{path.name}' has no video stream (is it an audio file?).")
+            if container.streams.audio:
+                raise VideoError(f"'{path.name}' has only sound: it has no video stream.")
+            raise VideoError(f"'{path.name}' contains no video: no video stream and no frames.")
         stream = container.streams.video[0]
-        first = None
         try:
-            for first in container.decode(stream):
-                break
+            first = next(iter(container.decode(stream)), None)
         except av.error.FFmpegError as exc:
-            raise VideoError(f"'{path.name}' is corrupt: its first frame cannot be decoded.") from exc
+            msg = f"'{path.name}' is corrupt: its first frame can't be decoded."
+            raise VideoError(msg) from exc
         if first is None:
             raise VideoError(f"'{path.name}' contains no video frames.")
         rot = _rotation_cw(stream, first)
@@ -148,7 +151,8 @@ def probe(path: str | Path) -> VideoInfo:
     return info
 
 
-def _duration_s(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float:
+def _duration_s(container: av.container.InputContainer, stream: av.video.stream.VideoStream
+                ) -> float:
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:

@@ -1,0 +1,5 @@
+import sys
+
+from gaitcam.cli import main
+
+sys.exit(main())
