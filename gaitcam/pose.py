@@ -43,12 +43,11 @@ ACQUIRE_EVERY_N_FRAMES = 5
 ProgressFn = Callable[[int, int, float], None]
 """progress(frames_done, frames_total_estimate, frames_per_second)."""
 
-FrameFn = Callable[[Frame, np.ndarray | None], None]
-"""on_frame(frame, xy_of_the_largest_candidate_or_None) — for streaming consumers."""
-
 
 @dataclass
-class _Candidate:
+class PersonPose:
+    """One person's landmarks in one frame (the arrays of one `PoseSequence` row)."""
+
     xy: np.ndarray  # (33, 2) px
     world: np.ndarray  # (33, 3) m
     vis: np.ndarray  # (33,)
@@ -65,19 +64,24 @@ class _Candidate:
         return float(max(np.nanmax(ys) - np.nanmin(ys), 1.0))
 
 
+FrameFn = Callable[[Frame, PersonPose | None], None]
+"""on_frame(frame, runner_pose_or_None), called for each frame as soon as its pose is known,
+for streaming consumers (the overlay writer, live views)."""
+
+
 @dataclass
 class _Track:
     frames: list[int] = field(default_factory=list)
-    poses: list[_Candidate] = field(default_factory=list)
+    poses: list[PersonPose] = field(default_factory=list)
     score: float = 0.0
 
-    def add(self, i: int, c: _Candidate) -> None:
+    def add(self, i: int, c: PersonPose) -> None:
         self.frames.append(i)
         self.poses.append(c)
         self.score += c.body_px
 
 
-def _candidates(result, width: int, height: int) -> list[_Candidate]:
+def _candidates(result, width: int, height: int) -> list[PersonPose]:
     out = []
     for norm, world in zip(result.pose_landmarks, result.pose_world_landmarks, strict=False):
         a = np.array([(p.x, p.y, p.visibility or 0.0, p.presence or 0.0) for p in norm], np.float32)
@@ -85,7 +89,7 @@ def _candidates(result, width: int, height: int) -> list[_Candidate]:
         if a.shape[0] != N_LANDMARKS:
             continue
         xy = a[:, :2] * np.array([width, height], np.float32)  # normalised -> pixels
-        out.append(_Candidate(xy=xy, world=w, vis=a[:, 2], pres=a[:, 3]))
+        out.append(PersonPose(xy=xy, world=w, vis=a[:, 2], pres=a[:, 3]))
     return out
 
 
@@ -96,7 +100,7 @@ class _Tracker:
         self.tracks: list[_Track] = []
         self._open: list[tuple[_Track, float]] = []  # (track, time of its last pose)
 
-    def update(self, i: int, t: float, cands: list[_Candidate]) -> _Candidate | None:
+    def update(self, i: int, t: float, cands: list[PersonPose]) -> PersonPose | None:
         """Link this frame's candidates; return the one on the best track so far, if any."""
         still_open = [(tr, tl) for tr, tl in self._open if t - tl < 0.5]
         pairs = []
@@ -185,12 +189,12 @@ class _Window:
             return image
         return np.ascontiguousarray(image[:, self.x0:self.x0 + self.side])
 
-    def to_frame(self, cands: list[_Candidate]) -> list[_Candidate]:
+    def to_frame(self, cands: list[PersonPose]) -> list[PersonPose]:
         for c in cands:
             c.xy[:, 0] += self.x0
         return cands
 
-    def follow(self, cand: _Candidate | None) -> None:
+    def follow(self, cand: PersonPose | None) -> None:
         if not self.active or cand is None:
             return
         cx = float(cand.centre[0])
@@ -209,7 +213,7 @@ class _Window:
 
         if self._scanner is None:
             self._scanner = create_landmarker(self.model, num_poses=2, running_mode="image")
-        best: _Candidate | None = None
+        best: PersonPose | None = None
         n_tiles = int(np.ceil(self.width / (0.75 * self.side)))
         for x0 in np.linspace(0, self.width - self.side, max(n_tiles, 2)).astype(int):
             tile = np.ascontiguousarray(image[:, x0:x0 + self.side])
@@ -275,7 +279,7 @@ def extract_pose(
             if frame.index % 10 == 0:
                 brightness.append(float(frame.image[::8, ::8].mean()))
             if on_frame is not None:
-                on_frame(frame, runner.xy if runner is not None else None)
+                on_frame(frame, runner)
             if progress is not None:
                 done = frame.index + 1
                 progress(done, max(info.n_frames_estimate, done),

@@ -63,7 +63,8 @@ def knee_flexion_deg(xy: np.ndarray, side: str) -> np.ndarray:
 def pelvic_obliquity_deg(xy: np.ndarray) -> np.ndarray:
     """Hip line vs horizontal, positive = the runner's left hip lower in the image."""
     left, right = xy[..., LEFT_HIP, :], xy[..., RIGHT_HIP, :]
-    return np.degrees(np.arctan2(left[..., 1] - right[..., 1], np.abs(left[..., 0] - right[..., 0])))
+    drop = left[..., 1] - right[..., 1]
+    return np.degrees(np.arctan2(drop, np.abs(left[..., 0] - right[..., 0])))
 
 
 def frame_angles(xy: np.ndarray, view: str, facing: str | None) -> dict[str, np.ndarray]:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from gaitcam import registry
 from gaitcam.landmarks import N_LANDMARKS, SIDE
 from gaitcam.pose_sequence import PoseSequence
 from gaitcam.render import _angles
@@ -119,7 +120,10 @@ HUD_METRICS["front"] = HUD_METRICS["rear"]
 
 
 def format_metric(key: str, value: Any) -> str | None:
-    """Short display text for a report metric value, or None if there is nothing to show."""
+    """Short display text for a report metric value, or None if there is nothing to show.
+
+    Units and rounding come from the metric registry; trunk lean gets a direction word.
+    """
     if value is None:
         return None
     if isinstance(value, str):
@@ -132,6 +136,8 @@ def format_metric(key: str, value: Any) -> str | None:
         return None
     if key == "trunk_lean_deg":
         return f"{abs(v):.0f}\N{DEGREE SIGN} " + ("fwd" if v >= 0 else "back")
+    if key in registry.METRICS:
+        return registry.format_value(key, v)
     if key.endswith("_deg"):
         return f"{v:.0f}\N{DEGREE SIGN}"
     if key.endswith("_pct_leg"):
@@ -239,7 +245,8 @@ class ReportContexts:
         for key, arr in (series or {}).items():
             arr = np.asarray(arr, dtype=np.float64)
             if arr.shape != (seq.n_frames,):
-                raise ValueError(f"series {key!r} has shape {arr.shape}, expected ({seq.n_frames},)")
+                raise ValueError(
+                    f"series {key!r} has shape {arr.shape}, expected ({seq.n_frames},)")
             series_all[key] = arr
         self.series = series_all
 
@@ -250,7 +257,9 @@ class ReportContexts:
         }
         self.hud = hud_from_report(report, self.view)
 
-    def _contacts_from_events(self, report: Mapping[str, Any]) -> list[tuple[str, float, np.ndarray]]:
+    def _contacts_from_events(
+        self, report: Mapping[str, Any]
+    ) -> list[tuple[str, float, np.ndarray, str | None]]:
         events = report.get("events") or {}
         found: list[tuple[str, float]] = []
         for side in SIDES:

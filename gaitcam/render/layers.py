@@ -58,6 +58,10 @@ def _direction_deg(v: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(v[1], v[0])))
 
 
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _side_of(i: int) -> str | None:
     name = NAMES[i]
     return "left" if name.startswith("left_") else "right" if name.startswith("right_") else None
@@ -160,7 +164,7 @@ class TrunkLayer:
         accent = th.status_color(ctx.statuses.get(key))
         top = hip + np.array([0.0, -1.15 * length])
         th.dashed_line(frame, hip, top, th.PLUMB, sc.thin, dash=10 * sc.unit, gap=7 * sc.unit)
-        _arc(frame, hip, 0.32 * length, -90.0, _direction_deg(sh - hip), accent, sc.thin)
+        _arc(frame, hip, 0.32 * length, -90.0, _direction_deg(sh - hip), accent, sc.line)
         _line(frame, hip, sh, th.TRUNK, sc.line + 1)
         _dot(frame, hip, sc.joint, th.TRUNK)
         _dot(frame, sh, sc.joint, th.TRUNK)
@@ -213,19 +217,27 @@ class KneeAngleLayer:
             value = ctx.angle(f"knee_flexion_{side}_deg")
             if value is None:
                 continue
-            # label beside the knee, behind the bend (where the leg leaves empty space)
-            behind = v - u
-            sign = np.sign(behind[0]) if abs(behind[0]) > 0.05 else 1.0
-            gap = radius + 8 * sc.unit
-            th.label(frame, f"{side[0].upper()} {value:.0f}{DEG}",
-                     (knee[0] + sign * gap, knee[1]), align="left" if sign > 0 else "right",
-                     accent=th.side_color(side))
+            # the label goes inside the bend (bisector of hip-knee-ankle), where the leg leaves
+            # empty space; for a nearly straight leg, beside the knee on the back side
+            inside = v - u
+            if np.hypot(*inside) < 0.3:
+                back = 1.0 if ctx.facing == "left" else -1.0 if ctx.facing == "right" else 1.0
+                inside = np.array([-u[1], u[0]])
+                inside *= np.sign(inside[0] * back) or 1.0
+            inside /= np.hypot(*inside)
+            text = f"{side[0].upper()} {value:.0f}{DEG}"
+            x0, y0, x1, y1 = th.label_box(frame, text, (0, 0), align="center", accent=True)
+            dist = 12 * sc.unit + abs(inside[0]) * (x1 - x0) / 2 + abs(inside[1]) * (y1 - y0) / 2
+            at = knee + inside * dist
+            th.label(frame, text, (at[0], at[1]), align="center", accent=th.side_color(side))
         return frame
 
 
 class ContactMarkerLayer:
     """A marker at each recent foot contact (ring + ground tick) labelled with the side and
-    strike pattern ("L rearfoot"); shown fully for `hold_s`, then fading out by `fade_s`."""
+    strike pattern ("L rearfoot"); shown fully for `hold_s`, then fading out by `fade_s`.
+    An older contact whose marker would overlap a newer one is not drawn (on a treadmill the
+    feet land in the same place)."""
 
     def __init__(self, fade_s: float = 0.5, hold_s: float = 0.15) -> None:
         self.fade_s = fade_s
@@ -240,7 +252,8 @@ class ContactMarkerLayer:
 
     def annotate(self, frame: np.ndarray, ctx: FrameContext) -> np.ndarray:
         sc = th.scale_of(frame)
-        for c in ctx.contacts:
+        drawn: list[tuple[int, int, int, int]] = []
+        for c in sorted(ctx.contacts, key=lambda c: c.age_s):
             a = self.alpha(c.age_s)
             if a <= 0 or not th.finite(c.xy):
                 continue
@@ -253,6 +266,9 @@ class ContactMarkerLayer:
             m = int(2.4 * r + sc.line + 3)
             bbox = (min(box[0], int(p[0]) - m), min(box[1], int(p[1]) - m),
                     max(box[2], int(p[0]) + m), max(box[3], int(p[1]) + m))
+            if any(_overlap(bbox, d) for d in drawn):
+                continue
+            drawn.append(bbox)
 
             def draw(img: np.ndarray, p=p, r=r, color=color, text=text, anchor=anchor) -> None:
                 _line(img, p - [2.2 * r, 0], p + [2.2 * r, 0], color, sc.thin)

@@ -42,9 +42,10 @@ def status_color(status: str | None) -> Color:
     return STATUS.get(status or "info", STATUS["info"])
 
 
-def dim(color: Color, factor: float = 0.5) -> Color:
-    """A darker version of `color` for points the model is unsure about."""
-    return tuple(int(c * factor) for c in color)  # type: ignore[return-value]
+def dim(color: Color, factor: float = 0.55) -> Color:
+    """A greyed version of `color` (`factor` of the colour kept) for points the model is
+    unsure about."""
+    return tuple(int(c * factor + 150 * (1 - factor)) for c in color)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Scale:
             thin=max(1, round(2 * u)),
             joint=max(3, round(5 * u)),
             font=max(0.5, 0.72 * u),
-            font_small=max(0.42, 0.6 * u),
+            font_small=max(0.45, 0.6 * u),
             text_thickness=max(1, round(1.4 * u)),
             pad=max(3, round(7 * u)),
         )
@@ -140,10 +141,18 @@ def _parts(text: str) -> list[str]:
     return [*out, cur]
 
 
+def _degree_radius(font_scale: float) -> int:
+    return max(2, round(4.5 * font_scale))
+
+
+def _degree_width(font_scale: float) -> int:
+    return 2 * _degree_radius(font_scale) + round(6 * font_scale)
+
+
 def text_size(text: str, font_scale: float, thickness: int) -> tuple[int, int, int]:
     """(width, height above baseline, baseline) of `text` in pixels."""
     w, h, base = 0, 0, 0
-    deg_w = int(round(12 * font_scale))
+    deg_w = _degree_width(font_scale)
     for part in _parts(text):
         if part == DEGREE:
             w += deg_w
@@ -158,11 +167,11 @@ def text_size(text: str, font_scale: float, thickness: int) -> tuple[int, int, i
 def put_text(img: np.ndarray, text: str, x: int, y: int, font_scale: float, color: Color,
              thickness: int) -> None:
     """Plain text with its baseline-left at (x, y); "°" drawn as a small ring."""
-    deg_w = int(round(12 * font_scale))
+    deg_w = _degree_width(font_scale)
     (_, cap), _ = cv2.getTextSize("0", FONT, font_scale, thickness)
     for part in _parts(text):
         if part == DEGREE:
-            r = max(2, round(3.4 * font_scale))
+            r = _degree_radius(font_scale)
             cv2.circle(img, (x + r + 1, y - cap + r), r, color, max(1, thickness - 1), AA)
             x += deg_w
         elif part:
