@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--no-overlay", action="store_true", help="skip the annotated video")
     an.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     an.set_defaults(func=_cmd_analyze)
+
+    from gaitcam.compare.cli import add_compare_parser
+
+    add_compare_parser(sub)
     return p
 
 
