@@ -70,9 +70,11 @@ def build_report(
 
     report = analyze_sequence(seq, view=view, runner_height_cm=runner_height_cm)
     report["schema_version"] = SCHEMA_VERSION
-    source = {k: v for k, v in seq.source.items() if k != "path"}
+    # The report is shared (downloads, history): no local file paths in it.
+    source = {**report.get("source", {}), **seq.source}
+    source.pop("path", None)
     source.update({"gaitcam_version": __version__, "runner_height_cm": runner_height_cm})
-    report["source"] = {**report.get("source", {}), **source}
+    report["source"] = source
     report["plan"] = build_plan(report)
     return report
 
