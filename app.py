@@ -1,7 +1,8 @@
 """gaitcam's Streamlit app: `streamlit run app.py`.
 
 Pages: "Analyse a clip" (gaitcam.ui.upload_page), "Live treadmill" (gaitcam.ui.live_page),
-"Exercises & red flags" (gaitcam.ui.advice_page). Every page shows the sidebar with the red-flag
+"Exercises & red flags" (gaitcam.ui.advice_page), "Compare (physio)" (gaitcam.ui.compare_page)
+and "History" (gaitcam.ui.history_page). Every page shows the sidebar with the red-flag
 self-check and the disclaimer; any error a page raises is shown as a friendly message.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from gaitcam.ui import advice_page, safety, upload_page, warmup
+from gaitcam.ui import advice_page, compare_page, history_page, safety, upload_page, warmup
 from gaitcam.ui.feedback import friendly_errors
 
 log = logging.getLogger("gaitcam")
@@ -54,9 +55,10 @@ pages = [
             icon=":material/videocam:"),
     st.Page(_guarded(advice_page.render, "showing the page"), title="Exercises & red flags",
             url_path="exercises", icon=":material/fitness_center:"),
-    # Slot for the physio pages (added by the lead):
-    # st.Page(compare_page.render, title="Compare (physio)", url_path="compare", icon=...),
-    # st.Page(history_page.render, title="History", url_path="history", icon=...),
+    st.Page(_guarded(compare_page.render, "comparing clips"), title="Compare (physio)",
+            url_path="compare", icon=":material/compare:"),
+    st.Page(_guarded(history_page.render, "showing the history"), title="History",
+            url_path="history", icon=":material/history:"),
 ]
 
 page = st.navigation(pages)
