@@ -1,7 +1,8 @@
 """Pose estimation: MediaPipe PoseLandmarker over a video, producing one `PoseSequence`.
 
-Decoding runs in a background thread while inference runs in the caller's thread, so both cores
-are busy. The landmarker runs in VIDEO mode with the container's timestamps.
+Decoding runs in a background thread (`gaitcam.video.Prefetch`) while inference runs in the
+caller's thread, so both cores are busy. The landmarker runs in VIDEO mode with the
+container's timestamps.
 
 Picking the runner: the first second is processed with up to `MAX_PEOPLE` poses per frame. If
 only one person is seen there, the rest runs single-pose (MediaPipe then tracks that person,
@@ -14,8 +15,6 @@ jumps (another person taken over) is split, so one person is followed throughout
 from __future__ import annotations
 
 import os
-import queue
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from gaitcam.errors import GaitcamError, NoPersonError
 from gaitcam.landmarks import N_LANDMARKS
 from gaitcam.models import DEFAULT_MODEL, create_landmarker
 from gaitcam.pose_sequence import PoseSequence
-from gaitcam.video import Frame, VideoInfo, iter_frames, probe
+from gaitcam.video import Frame, Prefetch, VideoInfo, iter_frames, probe
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -145,27 +144,6 @@ class _Tracker:
         return sum(1 for tr in self.tracks if len(tr.frames) >= min_frames)
 
 
-def _decode_in_background(path: Path, info: VideoInfo, q: queue.Queue, stop: threading.Event):
-    def run() -> None:
-        try:
-            for f in iter_frames(path, pixel_format="rgb24", info=info):
-                while not stop.is_set():
-                    try:
-                        q.put(f, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(None)
-        except BaseException as exc:  # handed to the consumer thread, which re-raises it
-            q.put(exc)
-
-    th = threading.Thread(target=run, name="gaitcam-decode", daemon=True)
-    th.start()
-    return th
-
-
 class _Window:
     """The square part of a wide frame given to MediaPipe, following the runner.
 
@@ -245,9 +223,7 @@ def extract_pose(
 
     path = Path(path)
     info = probe(path)
-    q: queue.Queue = queue.Queue(maxsize=8)
-    stop = threading.Event()
-    decoder = _decode_in_background(path, info, q, stop)
+    frames = Prefetch(iter_frames(path, pixel_format="rgb24", info=info))
     tracker = _Tracker()
     window = _Window(info.width, info.height, model)
     times: list[float] = []
@@ -256,13 +232,7 @@ def extract_pose(
     landmarker = create_landmarker(model, num_poses=max_people if multi else 1)
     started = time.perf_counter()
     try:
-        while True:
-            item = q.get()
-            if item is None:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            frame: Frame = item
+        for frame in frames:
             if multi and frame.t >= SCOUT_SECONDS and tracker.people_seen(5) <= 1:
                 # One person in the first second: single-pose tracking is faster and sticks to them.
                 landmarker.close()
@@ -285,10 +255,9 @@ def extract_pose(
                 progress(done, max(info.n_frames_estimate, done),
                          done / max(time.perf_counter() - started, 1e-9))
     finally:
-        stop.set()
+        frames.close()
         landmarker.close()
         window.close()
-        decoder.join(timeout=5)
 
     seq = _sequence_from_track(tracker.best(), np.asarray(times), info, model)
     _check_runner_found(seq, path, brightness)

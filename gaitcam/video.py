@@ -9,6 +9,8 @@ memory). Every unusable file raises a `VideoError` with a friendly message.
 from __future__ import annotations
 
 import math
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,3 +200,64 @@ def iter_frames(
                 raise VideoError(f"'{path.name}' is corrupt: no frame could be decoded.") from exc
             # A truncated file: stop at the damage; callers see fewer frames than estimated.
             return
+
+
+class Prefetch:
+    """Frames decoded ahead in a background thread, so decoding overlaps with the caller's
+    work (inference, drawing) on the other core. Iterate over it like the frames themselves;
+    a decoding error is raised in the caller's thread. Use as a context manager (or `close()`)
+    to stop the decoder early.
+    """
+
+    _DONE = object()
+
+    def __init__(self, frames: Iterator[Frame], maxsize: int = 8, name: str = "gaitcam-decode"):
+        self._q: queue.Queue = queue.Queue(maxsize=maxsize)
+        self._stop = threading.Event()
+        self._ended = False
+        self._thread = threading.Thread(target=self._run, args=(frames,), name=name, daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, frames: Iterator[Frame]) -> None:
+        try:
+            for f in frames:
+                if not self._put(f):
+                    return
+            item: object = self._DONE
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            item = exc
+        self._put(item)
+
+    def __iter__(self) -> Prefetch:
+        return self
+
+    def __next__(self) -> Frame:
+        if self._ended:
+            raise StopIteration
+        item = self._q.get()
+        if item is self._DONE:
+            self._ended = True
+            raise StopIteration
+        if isinstance(item, BaseException):
+            self._ended = True
+            raise item
+        return item  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

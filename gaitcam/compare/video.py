@@ -8,9 +8,7 @@ for. Nothing holds a whole clip in memory.
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from gaitcam.errors import GaitcamError, VideoError
 from gaitcam.pose_sequence import PoseSequence
 from gaitcam.render import H264Writer, OverlayRenderer, contexts_from_report
 from gaitcam.render import theme as th
-from gaitcam.video import Frame, iter_frames
+from gaitcam.video import Frame, Prefetch, iter_frames
 
 from .sync import SyncTimeline
 
@@ -47,9 +45,6 @@ class VideoSide:
     draw_overlay: bool = True
 
 
-_DONE = object()
-
-
 class ForwardReader:
     """Frames of a clip by non-decreasing index, decoded ahead in a background thread.
 
@@ -60,44 +55,20 @@ class ForwardReader:
 
     def __init__(self, path: Path, maxsize: int = 6) -> None:
         self.path = Path(path)
-        self._q: queue.Queue = queue.Queue(maxsize=maxsize)
-        self._stop = threading.Event()
+        self._frames = Prefetch(iter_frames(self.path, "bgr24"), maxsize=maxsize,
+                                name="gaitcam-compare-decode")
         self._cur: Frame | None = None
         self._ended = False
-        self._thread = threading.Thread(target=self._run, args=(iter_frames(self.path, "bgr24"),),
-                                        name="gaitcam-compare-decode", daemon=True)
-        self._thread.start()
-
-    def _put(self, item: Any) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._q.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self, frames: Iterator[Frame]) -> None:
-        try:
-            for f in frames:
-                if not self._put(f):
-                    return
-            item: Any = _DONE
-        except BaseException as exc:  # handed to the reader, which re-raises it
-            item = exc
-        self._put(item)
 
     def get(self, index: int) -> np.ndarray:
         if self._cur is not None and index < self._cur.index:
             raise ValueError(f"frames must be asked for in order ({index} < {self._cur.index})")
         while not self._ended and (self._cur is None or self._cur.index < index):
-            item = self._q.get()
-            if item is _DONE:
+            nxt = next(self._frames, None)
+            if nxt is None:
                 self._ended = True
-            elif isinstance(item, BaseException):
-                raise item
             else:
-                self._cur = item
+                self._cur = nxt
         if self._cur is None:
             raise VideoError(f"No frame could be decoded from {self.path.name}.")
         return self._cur.image
@@ -107,8 +78,7 @@ class ForwardReader:
         return None if self._cur is None else self._cur.index
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+        self._frames.close()
 
     def __enter__(self) -> ForwardReader:
         return self

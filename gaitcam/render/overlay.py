@@ -7,9 +7,7 @@ with decoding in a second thread so both CPU cores work.
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from gaitcam.pose_sequence import PoseSequence
 from gaitcam.render.context import FrameContext, contexts_from_report
 from gaitcam.render.h264 import H264Writer
 from gaitcam.render.layers import Layer, default_layers
-from gaitcam.video import iter_frames
+from gaitcam.video import Prefetch, iter_frames
 
 
 class OverlayRenderer:
@@ -40,32 +38,6 @@ class OverlayRenderer:
         for layer in self.layers:
             frame_bgr = layer.annotate(frame_bgr, ctx)
         return frame_bgr
-
-
-_DONE = object()
-
-
-def _producer(frames: Iterator[Any], q: queue.Queue, stop: threading.Event) -> None:
-    """Decode into the queue; ends with _DONE or the exception raised while decoding."""
-    try:
-        for f in frames:
-            while not stop.is_set():
-                try:
-                    q.put(f, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
-            if stop.is_set():
-                return
-        item: Any = _DONE
-    except BaseException as exc:  # handed to the consumer, which re-raises it
-        item = exc
-    while not stop.is_set():
-        try:
-            q.put(item, timeout=0.1)
-            return
-        except queue.Full:
-            continue
 
 
 def render_overlay(
@@ -90,20 +62,10 @@ def render_overlay(
     contexts = contexts_from_report(seq, report)
     renderer = OverlayRenderer(layers)
     total = max(1, seq.n_frames)
-    q: queue.Queue = queue.Queue(maxsize=8)
-    stop = threading.Event()
-    frames = iter_frames(video_path, pixel_format="bgr24")
-    worker = threading.Thread(target=_producer, args=(frames, q, stop), name="gaitcam-decode",
-                              daemon=True)
-    worker.start()
+    frames = Prefetch(iter_frames(video_path, pixel_format="bgr24"))
     writer: H264Writer | None = None
     try:
-        while True:
-            item = q.get()
-            if item is _DONE:
-                break
-            if isinstance(item, BaseException):
-                raise item
+        for item in frames:
             image = item.image
             if writer is None:
                 h, w = image.shape[:2]
@@ -130,8 +92,7 @@ def render_overlay(
                 out_path.unlink(missing_ok=True)
         raise
     finally:
-        stop.set()
-        worker.join(timeout=5)
+        frames.close()
     if progress is not None:
         progress(1.0)
     return out_path
