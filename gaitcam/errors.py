@@ -53,4 +53,6 @@ class NoPersonError(GaitcamError):
 class NoGaitError(GaitcamError):
     """A person was found but no running or walking gait (or too few strides)."""
 
-    hint = "Film at least 10 seconds (8 or more strides) of steady running, side view at hip height."
+    hint = (
+        "Film at least 10 seconds (8 or more strides) of steady running, side view at hip height."
+    )
