@@ -3,19 +3,22 @@
     >>> report = analyze_sequence(seq, view="auto", runner_height_cm=175)
 
 The report follows docs/report_schema.md (schema_version "1.0"); "plan" is added later by the
-advice module. Statuses and findings come from gaitcam.registry. The result is plain JSON
-(no numpy types, no NaN: missing numbers are None).
+advice module. Running and walking are both analysed (report["gait"]["type"]); a walking clip's
+values get status "info" and no findings (the registry's bands are for running). Statuses and
+findings come from gaitcam.registry. The result is plain JSON (no numpy types, no NaN: missing
+numbers are None).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from gaitcam.errors import GaitcamError
+from gaitcam.errors import GaitcamError, NoGaitError
 from gaitcam.gait import series as S
 from gaitcam.gait.events import (
     MIN_STRIDES,
@@ -24,9 +27,12 @@ from gaitcam.gait.events import (
     detect_side_events,
     lowest_foot_y,
 )
-from gaitcam.gait.metrics import compute_metrics, far_leg
+from gaitcam.gait.metrics import FAR_MIN_VISIBILITY, compute_metrics, far_leg
+from gaitcam.gait.passes import choose_pass
 from gaitcam.gait.prepare import CleanPose, prepare
 from gaitcam.gait.series import level_xy
+from gaitcam.gait.walking import detect_walking_events, gait_type, relabel_legs
+from gaitcam.landmarks import LEFT_HIP, RIGHT_HIP
 from gaitcam.pose_sequence import PoseSequence
 
 try:
@@ -37,6 +43,12 @@ except ImportError:  # pragma: no cover - the registry ships with gaitcam
 SCHEMA_VERSION = "1.0"
 #: Ground-line tilt (deg) above which the report warns about a tilted or oblique camera.
 _TILT_WARN_DEG = 2.0
+
+#: The warning a walking clip gets: its values are not judged against running bands.
+WALKING_NOTE = (
+    "This clip shows walking, not running: its values are shown for information only; "
+    "gaitcam's ranges and findings are for running."
+)
 
 #: Things joggers ask about that these 33 landmarks cannot show, and why.
 NOT_MEASURABLE = {
@@ -56,21 +68,21 @@ NOT_MEASURABLE = {
 }
 
 
-def _status(key: str, e: dict) -> str:
+def _status(key: str, e: dict, gait: str = "running") -> str:
     if not e.get("measurable"):
         return "not_measurable"
     if _registry is None:  # pragma: no cover
         return "info"
     try:
-        return _registry.status(key, e["value"])
+        return _registry.status(key, e["value"], gait=gait)
     except (KeyError, TypeError):
         return "info"
 
 
-def _findings(metrics: dict) -> list[dict]:
+def _findings(metrics: dict, gait: str = "running") -> list[dict]:
     if _registry is None:  # pragma: no cover
         return []
-    return _registry.evaluate(metrics)
+    return _registry.evaluate(metrics, gait=gait)
 
 
 def _warnings(seq: PoseSequence, cp: CleanPose, ev: GaitEvents, metrics: dict) -> list[str]:
@@ -103,19 +115,27 @@ def _warnings(seq: PoseSequence, cp: CleanPose, ev: GaitEvents, metrics: dict) -
             "Seen from behind or in front, foot contact and toe-off times are approximate; "
             "contact time is measured from the side."
         )
+        if ev.gait == "walking":
+            w.append(
+                "Walking seen from behind or in front is timed like running (steps at the "
+                "pelvis low points, which in walking fall in double support rather than "
+                "midstance), so pelvic drop and side lean are approximate; film walking from "
+                "the side."
+            )
     if cp.view.view == "side":
         far, ok, vis = far_leg(cp, ev)
         if not ok:
+            why = (f"was hidden or guessed by the pose model too often (visibility {vis:.2f})"
+                   if vis < FAR_MIN_VISIBILITY else "gave too few contacts")
             w.append(
-                f"The far ({far}) leg was hidden or guessed by the pose model too often "
-                f"(visibility {vis:.2f}); only the near leg is measured, so left/right "
+                f"The far ({far}) leg {why}; only the near leg is measured, so left/right "
                 "differences need a second clip filmed from the other side."
             )
     n = {s: len(ev.ic[s]) - 1 for s in ("left", "right")}
     if min(n.values()) < 8:
         w.append(
             f"Only {max(min(n.values()), 0)} complete strides on one side; values are steadier "
-            "with 10 s or more of steady running."
+            "with 10 s or more of steady running or walking."
         )
     if min(n.values()) < MIN_STRIDES:
         hidden = min(n, key=n.get)
@@ -125,6 +145,11 @@ def _warnings(seq: PoseSequence, cp: CleanPose, ev: GaitEvents, metrics: dict) -
 
 def _jsonable(obj: Any) -> Any:
     """Plain JSON types; NaN and inf become None."""
+    tp = type(obj)
+    if tp is float:
+        return obj if math.isfinite(obj) else None
+    if obj is None or tp is str or tp is int or tp is bool:
+        return obj
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -138,20 +163,62 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, float | np.floating):
         v = float(obj)
         return v if math.isfinite(v) else None
-    if obj is None or isinstance(obj, str):
+    if isinstance(obj, str):
         return obj
     return str(obj)
 
 
-def detect_events(cp: CleanPose) -> GaitEvents:
-    """Gait events of a cleaned clip with the method suited to its view."""
+def find_gait(cp: CleanPose) -> tuple[CleanPose, GaitEvents, dict]:
+    """Gait events of a cleaned clip with the method suited to its view, and the gait type.
+
+    Side view: the contact-kink detector (gaitcam.gait.events.detect_side_events) first; if it
+    finds no gait (typically walking, whose leg labels the pose model mixes up at double
+    support), the label-free step detector (gaitcam.gait.walking), after which the legs are
+    relabelled by step. Returns (cp, events with `gait` set, report["gait"] dict); cp is the
+    relabelled pose when the legs were relabelled. Raises NoGaitError.
+    """
     if cp.view.view == "side":
         # Heights are measured square to the ground line (a tilted phone or an oblique
         # treadmill tilts it), so a stance foot sliding along it stays "on the ground".
         tilt = cp.ground_tilt_deg or 0.0
-        return detect_side_events(cp.t, level_xy(cp.xy, tilt), level_xy(cp.xy_smooth, tilt),
-                                  cp.view.facing or "left", cp.leg, cp.observed)
-    return detect_frontal_events(cp.t, cp.xy, cp.xy_smooth, cp.leg["mean"], cp.view.view)
+        xs = level_xy(cp.xy_smooth, tilt)
+        facing = cp.view.facing or "left"
+        try:
+            ev = detect_side_events(cp.t, level_xy(cp.xy, tilt), xs, facing, cp.leg,
+                                    cp.observed)
+        except NoGaitError as err:
+            try:
+                ev = detect_walking_events(cp.t, xs, facing, cp.leg["mean"])
+            except NoGaitError:
+                raise err from None
+            cp = relabel_legs(cp, ev, tilt)
+    else:
+        ev = detect_frontal_events(cp.t, cp.xy, cp.xy_smooth, cp.leg["mean"], cp.view.view)
+    height = -(cp.xy_smooth[:, LEFT_HIP, 1] + cp.xy_smooth[:, RIGHT_HIP, 1]) / 2
+    info = gait_type(ev, cp.view.view, cp.t, height)
+    return cp, replace(ev, gait=info["type"]), info
+
+
+def detect_events(cp: CleanPose) -> GaitEvents:
+    """Gait events of a cleaned clip (see `find_gait`; the relabelled pose is dropped)."""
+    return find_gait(cp)[1]
+
+
+def _choose_pass(seq: PoseSequence, cp: CleanPose, view: str
+                 ) -> tuple[PoseSequence, CleanPose, tuple[float, float] | None, str | None]:
+    """Side view overground: the pass to analyse (gaitcam.gait.passes). Returns (sequence
+    analysed, its cleaned pose, analysed (start, end) s or None for the whole clip, warning)."""
+    if cp.view.view != "side":
+        return seq, cp, None, None
+    chosen, why = choose_pass(cp.t, cp.xy, cp.leg["mean"])
+    if chosen is None:
+        if why:
+            raise NoGaitError(f"No running or walking gait found: {why}.")
+        return seq, cp, None, None
+    part = seq.slice(chosen.start, chosen.stop)
+    note = (f"Only {chosen.t0:.1f}-{chosen.t1:.1f} s, where the person moves "
+            f"{chosen.direction} across the frame facing that way, was analysed: {why}.")
+    return part, prepare(part, view), (chosen.t0, chosen.t1), note
 
 
 def analyze_sequence(
@@ -168,11 +235,20 @@ def analyze_sequence(
             f"A runner height of {runner_height_cm} cm looks wrong; give it in centimetres."
         )
     cp = prepare(seq, view)
-    ev = detect_events(cp)
+    _, cp, window, pass_note = _choose_pass(seq, cp, view)
+    cp, ev, gait = find_gait(cp)
     metrics = compute_metrics(cp, ev, runner_height_cm)
     for key, e in metrics.items():
-        e["status"] = _status(key, e)
-    metrics = _jsonable(metrics)
+        e["status"] = _status(key, e, ev.gait)
+    # per_stride and per_contact (the bulk of a long clip's report) are built from plain
+    # floats and strings by gaitcam.gait.metrics; the rest of each entry is made plain here.
+    metrics = {k: {f: v if f in ("per_stride", "per_contact") else _jsonable(v)
+                   for f, v in e.items()} for k, e in metrics.items()}
+    warnings = _warnings(seq, cp, ev, metrics)
+    if pass_note:
+        warnings.insert(0, pass_note)
+    if ev.gait == "walking":
+        warnings.insert(0, WALKING_NOTE)
     report = {
         "schema_version": SCHEMA_VERSION,
         "source": dict(seq.source),
@@ -182,18 +258,22 @@ def analyze_sequence(
             "fraction_with_runner": round(float(seq.detected_fraction), 3),
             "fps": round(float(seq.fps), 3),
             "duration_s": round(float(seq.duration_s), 3),
-            "warnings": _warnings(seq, cp, ev, metrics),
+            "warnings": warnings,
             "ground_tilt_deg": None if cp.ground_tilt_deg is None
             else round(cp.ground_tilt_deg, 2),
             "label_swaps_fixed": int(cp.swapped_frames),
+            "analysed_s": None if window is None else [round(window[0], 3),
+                                                       round(window[1], 3)],
         },
         "view": cp.view.as_dict(),
+        "gait": gait,
         "events": ev.as_report(),
         "metrics": metrics,
         "not_measurable": dict(NOT_MEASURABLE),
-        "findings": _findings(metrics),
+        "findings": _findings(metrics, ev.gait),
     }
-    report = _jsonable(report)
+    # The metrics are plain JSON already (the bulk of the report: one row per contact).
+    report = {k: v if k == "metrics" else _jsonable(v) for k, v in report.items()}
     json.dumps(report, allow_nan=False)  # guarantees strict JSON
     return report
 

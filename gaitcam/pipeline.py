@@ -105,7 +105,7 @@ def write_strides_csv(report: dict[str, Any], path: Path) -> Path:
             w = csv.writer(fh)
             w.writerow(["metric", "unit", "stride", "side", "t_s", "value"])
             for key, m in report.get("metrics", {}).items():
-                for i, row in enumerate(m.get("per_stride") or []):
+                for i, row in enumerate(m.get("per_contact") or m.get("per_stride") or []):
                     if isinstance(row, dict):
                         w.writerow([key, m.get("unit"), i, row.get("side", ""),
                                     row.get("t_s", ""), row.get("value")])

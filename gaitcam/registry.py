@@ -20,6 +20,13 @@ from dataclasses import dataclass
 Band = tuple[float | None, float | None]
 
 STATUSES = ("good", "watch", "flag", "info", "not_measurable")
+
+#: Gait types a report can describe (report["gait"]["type"]), and those the bands and findings
+#: are for. Every band and finding here describes running; a walking clip's values get status
+#: "info" and raise no findings (walking has double support, a slower step rate and a heel
+#: strike by nature, so running bands would misjudge it).
+GAIT_TYPES = ("running", "walking")
+BANDED_GAITS = ("running",)
 SEVERITY_RANK = {"flag": 2, "watch": 1}
 
 #: Metrics whose confidence (0..1) is below this are not turned into findings: a finding that
@@ -850,17 +857,18 @@ def _number(value: object) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def status(key: str, value: float | str | None) -> str:
+def status(key: str, value: float | str | None, gait: str = "running") -> str:
     """Status of a metric value: "good", "watch", "flag", "info" or "not_measurable".
 
     None, NaN or inf -> "not_measurable"; a metric without bands (or the categorical
-    foot_strike_pattern) -> "info". Raises KeyError for an unknown metric key and TypeError
-    for a non-numeric value of a banded metric.
+    foot_strike_pattern), or any value of a gait the bands are not for (`gait` not in
+    BANDED_GAITS, e.g. "walking") -> "info". Raises KeyError for an unknown metric key and
+    TypeError for a non-numeric value of a banded metric.
     """
     m = METRICS[key]
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "not_measurable"
-    if m.is_info:
+    if m.is_info or gait not in BANDED_GAITS:
         return "info"
     number = _number(value)
     if number is None:
@@ -1072,8 +1080,10 @@ def _asymmetry_findings(metrics: dict) -> list[dict]:
     return out
 
 
-def evaluate(metrics: dict) -> list[dict]:
+def evaluate(metrics: dict, gait: str = "running") -> list[dict]:
     """Findings from a report's "metrics" mapping, most important first.
+
+    `gait`: the report's gait type; none fires for a gait not in BANDED_GAITS (walking).
 
     Each entry of `metrics` is a dict with at least "value", and optionally "measurable",
     "confidence" (0..1, missing = 1), "left", "right" and "asymmetry_pct". Entries that are not
@@ -1082,6 +1092,8 @@ def evaluate(metrics: dict) -> list[dict]:
     before watches, then by how far the value lies outside its good band (in band widths, see
     `_excess`) times its confidence. `asymmetry` may appear once per bilateral metric.
     """
+    if gait not in BANDED_GAITS:
+        return []
     found = _band_findings(metrics)
     heel = _heel_strike_finding(metrics, found)
     if heel is not None:
@@ -1188,6 +1200,9 @@ def metrics_table_markdown() -> str:
         "severity.",
         f"- No finding fires from a metric whose confidence is below {MIN_FINDING_CONFIDENCE:g} "
         "or that is not measurable.",
+        f"- The bands and findings are for {', '.join(BANDED_GAITS)}. A clip of "
+        f"{', '.join(g for g in GAIT_TYPES if g not in BANDED_GAITS)} (report "
+        '`gait.type`) gets status "info" for every measured value and no findings.',
         "- Ranking: flags before watches, then by how far outside the good band (in widths of "
         f"the watch band) times confidence; asymmetry scores count {ASYMMETRY_RANK_WEIGHT:g}x "
         "(each side rests on half the steps).",

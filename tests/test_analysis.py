@@ -20,8 +20,8 @@ FINDING_IDS = {
     "limited_hip_extension", "long_ground_contact", "pelvic_drop", "lateral_trunk_lean",
     "excessive_trunk_sway", "crossover_gait", "knee_valgus", "asymmetry",
 }
-METRIC_FIELDS = {"value", "unit", "left", "right", "per_stride", "variability", "asymmetry_pct",
-                 "confidence", "status", "measurable", "reason", "n"}
+METRIC_FIELDS = {"value", "unit", "left", "right", "per_stride", "per_contact", "variability",
+                 "asymmetry_pct", "confidence", "status", "measurable", "reason", "n"}
 
 
 def _no_nan(obj) -> None:
@@ -46,11 +46,15 @@ def test_report_follows_the_contract(view: str) -> None:
     json.dumps(r, allow_nan=False)
     _no_nan(r)
     assert r["schema_version"] == SCHEMA_VERSION == "1.0"
-    assert set(r) == {"schema_version", "source", "quality", "view", "events", "metrics",
-                      "not_measurable", "findings"}
+    assert set(r) == {"schema_version", "source", "quality", "view", "gait", "events",
+                      "metrics", "not_measurable", "findings"}
+    assert r["gait"]["type"] == "running" and r["gait"]["basis"]
+    if view == "side":  # 250 ms of a 706 ms stride on the ground: 35%
+        assert r["gait"]["duty_factor_pct"] == pytest.approx(35.4, abs=3.0)
     q = r["quality"]
     assert {"frames", "frames_with_runner", "fraction_with_runner", "fps", "duration_s",
-            "warnings"} <= set(q)
+            "warnings", "analysed_s"} <= set(q)
+    assert q["analysed_s"] is None  # the whole clip
     assert q["frames"] == 300 and 0.9 < q["fraction_with_runner"] < 1.0
     assert r["view"] == {"view": view, "facing": "left" if view == "side" else None,
                          "setting": "treadmill", "confidence": r["view"]["confidence"],

@@ -267,6 +267,34 @@ def test_render_frame_draws_the_overlay_and_reports_its_angles(tmp_path: Path) -
     assert "Left knee bend" in labels
 
 
+def test_per_contact_ties_an_analysis_to_its_contacts(tmp_path: Path) -> None:
+    """A real report: per_stride is a bare list (more values than one per contact for cadence,
+    fewer for the bounce) and per_contact ties every value to its foot contact."""
+    import csv
+
+    from gaitcam.analysis import analyze_sequence
+    from gaitcam.pipeline import write_strides_csv
+    from gaitcam.synthetic import RunnerParams, synthetic_sequence
+    from gaitcam.ui.tables import column_name
+
+    seq, _ = synthetic_sequence(RunnerParams(left={"overstride_pct_leg": 20.0}), fps=30,
+                                duration_s=6)
+    r = analyze_sequence(seq)
+    table = stride_table(r)
+    assert list(table.columns[:3]) == ["Foot", "Contact", "Time (s)"]
+    assert len(table) == len(contacts(r))
+    col = column_name("overstride_pct_leg")
+    left = table.loc[table["Foot"] == "Left", col].dropna()
+    right = table.loc[table["Foot"] == "Right", col].dropna()
+    assert len(left) >= 6 and left.min() > right.max() + 4  # 20% vs 12% of the leg
+    row = r["metrics"]["contact_time_ms"]["per_contact"][3]
+    assert contact_values(r, row["side"], row["t_s"])["contact_time_ms"] == row["value"]
+    path = write_strides_csv(r, tmp_path / "strides.csv")
+    rows = [x for x in csv.DictReader(path.open()) if x["metric"] == "overstride_pct_leg"]
+    assert len(rows) == len(r["metrics"]["overstride_pct_leg"]["per_contact"])
+    assert all(x["side"] in ("left", "right") and float(x["t_s"]) > 0 for x in rows)
+
+
 def test_contact_values_pick_the_stride_at_that_contact() -> None:
     r = sample_report()
     t = contact_times("right")[2]

@@ -217,14 +217,40 @@ def test_height_scale_and_confidence() -> None:
 def test_entry_fields_and_statuses_fit_the_registry() -> None:
     seq, _ = synthetic_sequence(fps=60, duration_s=8)
     m = _metrics(seq)
-    fields = {"value", "unit", "left", "right", "per_stride", "variability", "asymmetry_pct",
-              "confidence", "status", "measurable", "reason", "n"}
+    fields = {"value", "unit", "left", "right", "per_stride", "per_contact", "variability",
+              "asymmetry_pct", "confidence", "status", "measurable", "reason", "n"}
     for key, e in m.items():
         assert set(e) == fields and key in registry.METRICS
         assert e["unit"] == registry.METRICS[key].unit
         if e["measurable"]:
             assert e["n"] == len(e["per_stride"]) > 5 and 0 < e["confidence"] <= 1
     assert m["overstride_pct_leg"]["variability"] < 0.5  # steady runner
+
+
+@pytest.mark.parametrize("view", ["side", "rear"])
+def test_per_contact_ties_each_value_to_its_contact(view: str) -> None:
+    p = RunnerParams(left={"overstride_pct_leg": 20.0, "pelvic_drop_deg": 9.0})
+    seq, _ = synthetic_sequence(p, view=view, fps=60, duration_s=8,
+                                camera=None if view == "side" else Camera(distance_m=10))
+    cp = prepare(seq)
+    ev = detect_events(cp)
+    m = compute_metrics(cp, ev)
+    ics = {s: set(np.round(ev.ic[s][np.isfinite(ev.ic[s])], 4)) for s in ("left", "right")}
+    for key, e in m.items():
+        rows = e["per_contact"]
+        if not e["measurable"]:
+            assert rows == []
+            continue
+        assert rows and [r["t_s"] for r in rows] == sorted(r["t_s"] for r in rows), key
+        for r in rows:
+            assert set(r) == {"side", "t_s", "value"} and r["t_s"] in ics[r["side"]], key
+        # The same values as per_stride (a rear view may leave out a contact without an IC).
+        vals = [r["value"] for r in rows]
+        assert len(vals) >= len(e["per_stride"]) - 2 and set(vals) <= set(e["per_stride"]), key
+    side_key = "overstride_pct_leg" if view == "side" else "pelvic_drop_deg"
+    by_side = {s: [r["value"] for r in m[side_key]["per_contact"] if r["side"] == s]
+               for s in ("left", "right")}
+    assert min(by_side["left"]) > max(by_side["right"])  # the left values are the left's
 
 
 def test_helpers() -> None:

@@ -283,6 +283,19 @@ def test_band_findings_severity_value_and_message():
     assert "155 steps/min" in found[1]["message"]
 
 
+def test_walking_values_are_information_only():
+    """The bands describe running: a walker's values get "info" and raise no findings."""
+    walk = {"cadence_spm": entry(112.0), "overstride_pct_leg": entry(40.0),
+            "contact_time_ms": entry(620.0), "foot_strike_angle_deg": entry(25.0)}
+    assert status("cadence_spm", 112.0) == "flag"
+    assert status("cadence_spm", 112.0, gait="walking") == "info"
+    assert status("cadence_spm", None, gait="walking") == "not_measurable"
+    assert evaluate(walk)  # judged as running, these would be findings
+    assert evaluate(walk, gait="walking") == []
+    assert evaluate(walk, gait="running") == evaluate(walk)
+    assert reg.GAIT_TYPES == ("running", "walking") and reg.BANDED_GAITS == ("running",)
+
+
 def test_low_side_findings():
     found = evaluate(
         {

@@ -103,13 +103,53 @@ def test_knee_flexion_and_pelvis_angles_match_the_generator() -> None:
 
     rear = FrameContext.from_pose(0, 0.0, rear_pose(pelvis_left_low_deg=4.0,
                                                     lateral_lean_right_deg=-6.0), view="rear")
-    assert rear.angle("pelvic_obliquity_deg") == pytest.approx(4.0, abs=0.01)
+    # The signs of gaitcam.gait.series: + = right hip lower, + = toward the runner's left.
+    assert rear.angle("pelvic_obliquity_deg") == pytest.approx(-4.0, abs=0.01)
     assert PelvisLayer.text(rear) == f"Pelvis 4{th.DEGREE}, L low"
-    assert rear.angle("trunk_lateral_deg") == pytest.approx(-6.0, abs=0.01)
+    assert rear.angle("lateral_trunk_lean_deg") == pytest.approx(6.0, abs=0.01)
     assert TrunkLayer.text(rear) == f"6{th.DEGREE} L"
     # from the front the runner's left is image right: the same picture leans to their right
     front = FrameContext.from_pose(0, 0.0, rear_pose(lateral_lean_right_deg=-6.0), view="front")
     assert TrunkLayer.text(front) == f"6{th.DEGREE} R"
+
+
+def _synthetic_frontal_frame(view: str) -> np.ndarray:
+    """A frame of the synthetic runner at right midstance with a 6 deg pelvic drop: the swing
+    (left) hip is lower, and the trunk leans 3 deg toward the stance (right) side."""
+    from gaitcam.synthetic import (
+        Camera,
+        RunnerModel,
+        RunnerParams,
+        Skeleton3D,
+        body_dims,
+        project,
+    )
+
+    p = RunnerParams(pelvic_drop_deg=6.0, lateral_trunk_lean_deg=3.0, knee_valgus_deg=0.0)
+    model = RunnerModel(p)
+    right = model.sides["right"]
+    t = np.array([right.t_ic0 + right.contact / 2])
+    sk = Skeleton3D(t=t, joints=model.joints(t), body=body_dims(p.height_m), fps=30.0,
+                    setting="treadmill")
+    return project(sk, view, camera=Camera(distance_m=10)).xy[0]
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_frontal_labels_on_a_synthetic_runner_whose_left_hip_is_lower(view: str) -> None:
+    from gaitcam.gait import series as S
+
+    xy = _synthetic_frontal_frame(view)
+    assert xy[INDEX["left_hip"], 1] > xy[INDEX["right_hip"], 1]  # image y down: left lower
+    ctx = FrameContext.from_pose(0, 0.0, xy, view=view)
+    assert ctx.angle("pelvic_obliquity_deg") == pytest.approx(-6.0, abs=0.3)
+    assert PelvisLayer.text(ctx) == f"Pelvis 6{th.DEGREE}, L low"
+    assert ctx.angle("lateral_trunk_lean_deg") == pytest.approx(-3.0, abs=0.3)
+    assert TrunkLayer.text(ctx) == f"3{th.DEGREE} R"
+    # One convention: the overlay's angles are the geometry module's (and the plots').
+    assert ctx.angle("pelvic_obliquity_deg") == pytest.approx(
+        float(S.pelvic_obliquity_series(xy, view)), abs=1e-4)
+    assert ctx.angle("lateral_trunk_lean_deg") == pytest.approx(
+        float(S.lateral_trunk_lean_series(xy, view)), abs=1e-4)
 
 
 # --- drawing -----------------------------------------------------------------------------------

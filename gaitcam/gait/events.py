@@ -28,15 +28,18 @@ These IC/TO times are approximate (contact time is only reported from the side);
 times that the rear/front metrics use are those of the pelvis motion.
 
 Rejection: the clip has no gait (NoGaitError) unless there are at least MIN_STRIDES strides on
-one side, the cadence is within CADENCE_RANGE_SPM, the stride intervals are regular (median
-absolute deviation below 15% of the stride, 70% of them single strides) and the feet alternate.
-Walking is accepted by these rules, but the contact detection is tuned for running (a flight
-phase between steps).
+one side, the cadence is within CADENCE_RANGE_SPM (the walking detector: 70-150), the stride
+intervals are regular (median absolute deviation below 15% of the stride, 70% of them single
+strides) and the feet alternate.
+
+Walking: the side-view contact kinks assume the pose model keeps the legs apart; walking seen
+from the side often defeats that (both feet on one foot, labels swapped at double support), and
+then gaitcam.analysis.find_gait falls back to the label-free steps of gaitcam.gait.walking.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -46,6 +49,7 @@ from gaitcam.gait.signal import (
     local_extrema,
     median_dt,
     refine_extremum,
+    small_median,
     span,
     window_values,
 )
@@ -72,7 +76,8 @@ class GaitEvents:
     `ic` IC times (s), `to` the toe-off of the same contact, `midstance` ((IC + TO) / 2 from the
     side, the pelvis low point from the rear/front); NaN where not found (from the side every
     IC is found, from the rear/front every midstance). `stride_s`: robust stride period;
-    `method`: how they were found."""
+    `method`: how they were found; `gait`: "running" or "walking" (set by
+    gaitcam.gait.walking.gait_type; metrics that depend on it, such as the bounce, read it)."""
 
     ic: dict[str, np.ndarray]
     to: dict[str, np.ndarray]
@@ -80,6 +85,7 @@ class GaitEvents:
     stride_s: float
     method: str
     notes: tuple[str, ...] = field(default=())
+    gait: str = "running"
 
     def as_report(self) -> dict:
         """{"left": {"initial_contact_s": [...], "toe_off_s": [...]}, "right": {...}}."""
@@ -345,7 +351,7 @@ def _side_contacts(
                            ("foot_index", slice(mid, b - (b - mid) // 3 + 1))):
             c = pts[part][core]
             c = c[np.isfinite(c)]
-            lev[part] = float(np.median(c)) if len(c) else 0.0
+            lev[part] = small_median(c) if len(c) else 0.0
         if start_seen:
             # The point nearer its contact level just before contact lands first.
             pre = span(t, t[a] - max(0.06, 2 * dt), t[a] + dt)
@@ -611,8 +617,10 @@ def _frontal_lowest(t: np.ndarray, h: np.ndarray, tm: float, stride: float) -> f
 # --- plausibility -------------------------------------------------------------------------
 
 
-def check_gait(ev: GaitEvents, use_midstance: bool = False) -> GaitEvents:
-    """Raise NoGaitError unless the events describe a regular walking or running gait."""
+def check_gait(ev: GaitEvents, use_midstance: bool = False,
+               cadence_range: tuple[float, float] = CADENCE_RANGE_SPM) -> GaitEvents:
+    """Raise NoGaitError unless the events describe a regular walking or running gait
+    (cadence within `cadence_range`, steps/min); returns them with the robust stride period."""
     key = {s: x[np.isfinite(x)] for s, x in (ev.midstance if use_midstance else ev.ic).items()}
     counts = {s: max(len(key[s]) - 1, 0) for s in SIDES}
     if max(counts.values()) < MIN_STRIDES:
@@ -628,7 +636,7 @@ def check_gait(ev: GaitEvents, use_midstance: bool = False) -> GaitEvents:
     single = single / np.maximum(np.round(single / base), 1)
     stride = float(np.median(single)) if len(single) else float("nan")
     cadence = 120.0 / stride if stride > 0 else float("nan")
-    lo, hi = CADENCE_RANGE_SPM
+    lo, hi = cadence_range
     if not lo <= cadence <= hi:
         raise NoGaitError(
             f"No running or walking gait found: the step rate ({cadence:.0f} steps/min) is "
@@ -650,4 +658,4 @@ def check_gait(ev: GaitEvents, use_midstance: bool = False) -> GaitEvents:
             raise NoGaitError(
                 "No running or walking gait found: the two feet do not alternate."
             )
-    return GaitEvents(ev.ic, ev.to, ev.midstance, stride, ev.method, ev.notes)
+    return replace(ev, stride_s=stride)

@@ -96,8 +96,6 @@ def _swap_states(t: np.ndarray, xy: np.ndarray, pairs: tuple[tuple[int, int], ..
     tv = t[valid]
     m = len(valid)
     hyp = np.stack([p, p[:, ::-1]], axis=0)  # (2 states, m, 2, P, 2)
-    dt1 = (tv[2:] - tv[1:-1])[:, None, None, None]
-    dt0 = (tv[1:-1] - tv[:-2])[:, None, None, None]
     use = (ok[2:] & ok[1:-1] & ok[:-2])[:, None, :, None]
     mean_dt = float(np.median(np.diff(tv)))
     # Per-frame data cost of each state: prior, plus depth disagreement.
@@ -107,35 +105,68 @@ def _swap_states(t: np.ndarray, xy: np.ndarray, pairs: tuple[tuple[int, int], ..
         q = depth[valid]
         data[0] += _DEPTH * np.maximum(-q, 0.0)
         data[1] += _DEPTH * np.maximum(q, 0.0)
-    cost = np.empty((2, 2, 2, m - 2))
+    # Velocities into (v0) and out of (v1) each middle frame for every pair of states, x and y
+    # apart; the acceleration cost of a state triple (a, b, c) combines v0[a][b] and v1[b][c].
+    # Missing points are zeroed and masked out (use), as their accelerations cost nothing.
+    hyp = np.where(np.isfinite(hyp), hyp, 0.0)
+    hx, hy = hyp[..., 0], hyp[..., 1]  # (2 states, m, 2 sides, P)
+    f = (mean_dt / np.diff(tv))[:, None, None]
+    w = use[..., 0].astype(np.float64)
+    # vel[a][b][k]: from frame k in state a to frame k + 1 in state b (v0 = vel[:-1], v1 =
+    # vel[1:] of the frames around each middle frame).
+    vel = [[((hx[b, 1:] - hx[a, :-1]) * f, (hy[b, 1:] - hy[a, :-1]) * f) for b in range(2)]
+           for a in range(2)]
+    v1 = [[(vx[1:], vy[1:]) for vx, vy in row] for row in vel]
+    v0 = [[(vx[:-1], vy[:-1]) for vx, vy in row] for row in vel]
+    ones = np.ones(2 * len(pairs))
+    c = [[[None, None], [None, None]], [[None, None], [None, None]]]
     for a in range(2):
         for b in range(2):
-            for c in range(2):
-                v1 = (hyp[c, 2:] - hyp[b, 1:-1]) / dt1
-                v0 = (hyp[b, 1:-1] - hyp[a, :-2]) / dt0
-                acc = np.where(use, (v1 - v0) * mean_dt, 0.0)
-                cost[a, b, c] = (np.sqrt((acc ** 2).sum(-1)).sum(axis=(1, 2))
-                                 + _SWITCH * (b != c) + data[c, 2:])
+            for cc in range(2):
+                ax = (v1[b][cc][0] - v0[a][b][0]) * w
+                ay = (v1[b][cc][1] - v0[a][b][1]) * w
+                norm = np.sqrt(ax * ax + ay * ay).reshape(m - 2, -1)
+                c[a][b][cc] = (norm @ ones + (_SWITCH * (b != cc) + data[cc, 2:])).tolist()
     # Viterbi over pair states (s_{k-1}, s_k), unrolled for speed.
-    c = [[[cost[a, b, cc].tolist() for cc in range(2)] for b in range(2)] for a in range(2)]
     s00 = data[0, 0] + data[0, 1]
     s01 = data[0, 0] + data[1, 1] + _SWITCH
     s10 = data[1, 0] + data[0, 1] + _SWITCH
     s11 = data[1, 0] + data[1, 1]
     back = bytearray(m - 2)  # bit (2b + c): best a for the new state (b, c)
-    c000, c001, c010, c011 = c[0][0][0], c[0][0][1], c[0][1][0], c[0][1][1]
-    c100, c101, c110, c111 = c[1][0][0], c[1][0][1], c[1][1][0], c[1][1][1]
-    for k in range(m - 2):
-        a0, a1 = s00 + c000[k], s10 + c100[k]  # -> (0, 0)
-        n00, b00 = (a0, 0) if a0 <= a1 else (a1, 1)
-        a0, a1 = s00 + c001[k], s10 + c101[k]  # -> (0, 1)
-        n01, b01 = (a0, 0) if a0 <= a1 else (a1, 1)
-        a0, a1 = s01 + c010[k], s11 + c110[k]  # -> (1, 0)
-        n10, b10 = (a0, 0) if a0 <= a1 else (a1, 1)
-        a0, a1 = s01 + c011[k], s11 + c111[k]  # -> (1, 1)
-        n11, b11 = (a0, 0) if a0 <= a1 else (a1, 1)
-        s00, s01, s10, s11 = n00, n01, n10, n11
-        back[k] = b00 | (b01 << 1) | (b10 << 2) | (b11 << 3)
+    for k, (x000, x100, x001, x101, x010, x110, x011, x111) in enumerate(zip(
+            c[0][0][0], c[1][0][0], c[0][0][1], c[1][0][1], c[0][1][0], c[1][1][0],
+            c[0][1][1], c[1][1][1], strict=True)):
+        bits = 0
+        a0 = s00 + x000  # -> (0, 0)
+        a1 = s10 + x100
+        if a0 <= a1:
+            n00 = a0
+        else:
+            n00 = a1
+            bits = 1
+        a0 = s00 + x001  # -> (0, 1)
+        a1 = s10 + x101
+        if a0 <= a1:
+            n01 = a0
+        else:
+            n01 = a1
+            bits |= 2
+        a0 = s01 + x010  # -> (1, 0)
+        a1 = s11 + x110
+        if a0 <= a1:
+            n10 = a0
+        else:
+            n10 = a1
+            bits |= 4
+        a0 = s01 + x011  # -> (1, 1)
+        a1 = s11 + x111
+        if a0 <= a1:
+            s11 = a0
+        else:
+            s11 = a1
+            bits |= 8
+        s00, s01, s10 = n00, n01, n10
+        back[k] = bits
     final = {(0, 0): s00, (0, 1): s01, (1, 0): s10, (1, 1): s11}
     b, cc = min(final, key=final.get)
     seq = [cc, b]

@@ -6,7 +6,8 @@ Lengths are normalised by the leg length in pixels (thigh + shank,
 hip->knee + knee->ankle; per side in a side view, where the far leg is smaller in the image).
 
 Each metric entry (see `entry`): value (summary), unit, left, right, per_stride (values in time
-order), variability, asymmetry_pct, confidence (0..1), measurable, reason, n (values used).
+order), per_contact (the same values tied to their foot contacts: side, initial contact time),
+variability, asymmetry_pct, confidence (0..1), measurable, reason, n (values used).
 - Summary of a bilateral metric: the mean of the left and right medians (robust to unequal
   step counts and to one limping side); otherwise the median of the per-stride values.
 - variability: standard deviation of the per-stride values, pooled within each side (so a
@@ -64,6 +65,7 @@ from gaitcam.gait.signal import (
     median_dt,
     polyfit_many,
     refine_extremum,
+    small_median,
     span,
     window_values,
 )
@@ -132,7 +134,7 @@ def not_measurable(key: str, reason: str) -> dict:
     """An entry for a metric this clip cannot give."""
     return {
         "value": None, "unit": UNITS[key], "left": None, "right": None, "per_stride": [],
-        "variability": None, "asymmetry_pct": None, "confidence": 0.0,
+        "per_contact": [], "variability": None, "asymmetry_pct": None, "confidence": 0.0,
         "status": "not_measurable", "measurable": False, "reason": reason, "n": 0,
     }
 
@@ -172,7 +174,48 @@ def entry(
         "asymmetry_pct": _num(asymmetry_pct(key, left, right)) if bilateral else None,
         "confidence": _num(float(np.clip(confidence, 0.0, 1.0))), "status": None,
         "measurable": True, "reason": None, "n": int(len(vals)),
+        # The event time of each per_stride value; compute_metrics turns them into
+        # per_contact (see per_contact) and drops this key.
+        "_times": [float(t) for t, _ in per],
     }
+
+
+def per_contact(e: dict, ev: GaitEvents) -> list[dict]:
+    """[{"side", "t_s", "value"}] of an entry: each per_stride value tied to the foot contact
+    it was measured at (or, for per-stride values, the contact that starts the stride).
+
+    Values are recorded at an event of one contact (its initial contact or its midstance);
+    t_s is that contact's initial contact time (s), as in the report's events. Values whose
+    contact has no initial contact time (possible from the rear/front) are left out.
+    """
+    times = e.get("_times") or []
+    if not times:
+        return []
+    keys, sides, ics = [], [], []
+    for s in SIDES:
+        for arr in (ev.ic[s], ev.midstance[s]):
+            keys.append(np.asarray(arr, dtype=np.float64))
+            sides.append(np.full(len(arr), s))
+            ics.append(np.asarray(ev.ic[s], dtype=np.float64))
+    k, sd, ic = np.concatenate(keys), np.concatenate(sides), np.concatenate(ics)
+    ok = np.isfinite(k)
+    k, sd, ic = k[ok], sd[ok], ic[ok]
+    if not len(k):
+        return []
+    order = np.argsort(k, kind="stable")
+    k, sd, ic = k[order], sd[order], ic[order]
+    tv = np.asarray(times, dtype=np.float64)
+    j = np.clip(np.searchsorted(k, tv), 1, max(len(k) - 1, 1))
+    lo = np.clip(j - 1, 0, len(k) - 1)
+    hi = np.clip(j, 0, len(k) - 1)
+    i = np.where(np.abs(k[lo] - tv) <= np.abs(k[hi] - tv), lo, hi)
+    keep = (np.abs(k[i] - tv) <= 1e-6) & np.isfinite(ic[i])
+    t_s = np.round(ic[i], 4).tolist()
+    side = sd[i].tolist()
+    out = [{"side": side[n], "t_s": t_s[n], "value": v}
+           for n, v in enumerate(e["per_stride"]) if keep[n]]
+    out.sort(key=lambda r: r["t_s"])
+    return out
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -359,8 +402,9 @@ def _flat_foot_angle(t: np.ndarray, angle: dict[str, np.ndarray],
         for a, b in zip(ic[ok], to[ok], strict=True):
             w = span(t, a + 0.25 * (b - a), a + 0.45 * (b - a))
             seg = angle[s][w]
-            if np.isfinite(seg).any():
-                vals.append(float(np.nanmedian(seg)))
+            seg = seg[np.isfinite(seg)]
+            if len(seg):
+                vals.append(small_median(seg))
         ref[s] = float(np.median(vals)) if vals else float("nan")
     for s in SIDES:
         if not np.isfinite(ref[s]):
@@ -371,24 +415,38 @@ def _flat_foot_angle(t: np.ndarray, angle: dict[str, np.ndarray],
 
 def _oscillation(t: np.ndarray, h: np.ndarray, ev: GaitEvents,
                  strides: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Pelvis travel per stride [a, b): the mean over its steps of (mid-flight height -
-    midstance height), each read at that time by a local parabola on the raw track. The pelvis
-    is lowest at midstance and highest mid-flight; reading it at those times (and averaging
+    """Pelvis travel per stride [a, b): the mean over its steps of (high - low), each read at
+    that time by a local parabola on the raw track. Running: the pelvis is lowest at midstance
+    and highest mid-flight (between a toe-off and the other foot's contact). Walking: it is
+    highest at midstance (the body vaults over the stance leg) and lowest in double support
+    (between a contact and the other foot's toe-off). Reading it at those times (and averaging
     rather than taking a max and a min) keeps noise from inflating the range."""
-    step_t, fl_t = [], []
+    step_t, hi_t, lo_t = [], [], []
+    walking = ev.gait == "walking"
     for s in SIDES:
-        other = ev.ic[SIDES[1 - SIDES.index(s)]]
-        for m, o in zip(ev.midstance[s], ev.to[s], strict=True):
-            if not np.isfinite(o):
+        o = SIDES[1 - SIDES.index(s)]
+        if walking:
+            other_to = ev.to[o]
+            for ic, m in zip(ev.ic[s], ev.midstance[s], strict=True):
+                nxt = other_to[(other_to > ic) & np.isfinite(other_to)]
+                if np.isfinite(m) and len(nxt) and nxt[0] - ic < 0.5 * ev.stride_s:
+                    step_t.append(m)
+                    hi_t.append(m)
+                    lo_t.append((ic + nxt[0]) / 2)
+            continue
+        other = ev.ic[o]
+        for m, to in zip(ev.midstance[s], ev.to[s], strict=True):
+            if not np.isfinite(to):
                 continue
-            nxt = other[other > o]
-            if len(nxt) and nxt[0] - o < 0.5 * ev.stride_s:
+            nxt = other[other > to]
+            if len(nxt) and nxt[0] - to < 0.5 * ev.stride_s:
                 step_t.append(m)
-                fl_t.append((o + nxt[0]) / 2)
+                hi_t.append((to + nxt[0]) / 2)
+                lo_t.append(m)
     if not step_t:
         return [(a, float("nan")) for a, _ in strides]
     step_t = np.array(step_t)
-    rng = at_time(t, h, np.array(fl_t)) - at_time(t, h, step_t)
+    rng = at_time(t, h, np.array(hi_t)) - at_time(t, h, np.array(lo_t))
     out = []
     for a, b in strides:
         sel = (step_t >= a) & (step_t < b) & np.isfinite(rng)
@@ -407,11 +465,11 @@ def far_leg(cp: CleanPose, ev: GaitEvents) -> tuple[str, bool, float]:
     ix = SIDE[far]
     idx = [ix["knee"], ix["ankle"], ix["heel"], ix["foot_index"]]
     times = list(ev.ic[far][np.isfinite(ev.ic[far])])
-    if len(times) < MIN_STRIDES + 1:
+    if not times:
         return far, False, 0.0
     fr = np.clip(np.searchsorted(cp.t, np.array(times)), 0, len(cp.t) - 1)
     vis = _nanmean(cp.visibility[np.ix_(fr, idx)])
-    return far, vis >= FAR_MIN_VISIBILITY, vis
+    return far, vis >= FAR_MIN_VISIBILITY and len(times) >= MIN_STRIDES + 1, vis
 
 
 def side_metrics(
@@ -452,9 +510,14 @@ def side_metrics(
     flat = _flat_foot_angle(t, {s: contact_series[s]["foot_strike_angle_deg"] for s in SIDES},
                             ev)
     for key, parts in landmarks.items():
-        vals = {s: list(zip(ev.ic[s], at_contact(t, contact_series[s][key], ev.ic[s])
-                            - (flat[s] if key == "foot_strike_angle_deg" else 0.0),
-                            strict=True)) for s in sides}
+        vals = {}
+        for s in sides:
+            v = at_contact(t, contact_series[s][key], ev.ic[s])
+            if key == "foot_strike_angle_deg":
+                v = v - flat[s]
+            elif key == "knee_flexion_ic_deg":  # a straight line before contact may overshoot
+                v = np.maximum(v, 0.0)
+            vals[s] = list(zip(ev.ic[s], v, strict=True))
         idx = [SIDE[s][p] for s in sides for p in parts]
         times = [x for s in sides for x in ev.ic[s]]
         n = sum(len(v) for v in vals.values())
@@ -655,12 +718,17 @@ def compute_metrics(
     else:
         got = frontal_metrics(cp, ev)
         other = "Needs a side view (filmed from the side at hip height)."
-    return {k: got[k] if k in got else not_measurable(k, other) for k in ALL_METRICS}
+    out = {k: got[k] if k in got else not_measurable(k, other) for k in ALL_METRICS}
+    for e in out.values():
+        e["per_contact"] = per_contact(e, ev)
+        e.pop("_times", None)
+    return out
 
 
 __all__ = [
     "ALL_METRICS", "FRONTAL_METRICS", "LEG_FRACTION_OF_HEIGHT", "SIDE_METRICS", "UNITS",
     "asymmetry_pct", "at_contact", "compute_metrics", "entry", "foot_strike_pattern",
-    "frontal_metrics", "not_measurable", "side_metrics", "stride_period", "far_leg",
+    "frontal_metrics", "not_measurable", "per_contact", "side_metrics", "stride_period",
+    "far_leg",
     "FAR_MIN_VISIBILITY",
 ]

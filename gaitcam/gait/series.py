@@ -1,4 +1,8 @@
-"""Per-frame angle series from pixel keypoints (pure functions; the overlay draws these too).
+"""Per-frame angle series from pixel keypoints (pure functions).
+
+The one definition of gaitcam's per-frame angles: the report's metrics, the app's plots
+(gaitcam.analysis.series_for_plots) and the overlay (gaitcam.render._angles) all use these
+functions, so their keys and signs agree.
 
 Every function takes `xy` of shape (..., 33, 2) in PIXELS (image x right, y DOWN; never
 normalised coordinates, which distort angles on non-square frames) and returns (...) values,

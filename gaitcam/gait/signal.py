@@ -44,6 +44,17 @@ def median_dt(t: np.ndarray) -> float:
     return dt
 
 
+def small_median(x: np.ndarray) -> float:
+    """np.median of a short 1-D array of finite values (same result, far less overhead for
+    the handful of samples per step); NaN when empty."""
+    n = len(x)
+    if n == 0:
+        return float("nan")
+    v = np.sort(x)
+    k = n // 2
+    return float(v[k]) if n % 2 else (float(v[k - 1]) + float(v[k])) / 2.0
+
+
 def nan_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) index pairs of the runs of True in a 1-D boolean array."""
     m = np.concatenate([[False], np.asarray(mask, bool), [False]])
@@ -174,10 +185,15 @@ def local_extrema(y: np.ndarray, kind: str = "max", min_separation: int = 1) -> 
     f = np.where(np.isfinite(v), v, -np.inf)
     # A sample next to the clip's edge or a gap has an unseen side: never an extremum.
     left = np.concatenate([[np.inf], np.where(np.isfinite(f[:-1]), f[:-1], np.inf)])
-    # Compare with the next different value to handle flat tops.
-    nxt = f.copy()
-    for k in range(len(f) - 2, -1, -1):
-        nxt[k] = f[k + 1] if f[k + 1] != f[k] else nxt[k + 1]
+    # Compare with the next different value to handle flat tops: for each k, the value after
+    # the first change at or after k (the last value when there is none).
+    n = len(f)
+    change = np.flatnonzero(f[1:] != f[:-1])  # f[j + 1] differs from f[j]
+    pos = np.searchsorted(change, np.arange(n - 1))
+    nxt = np.empty(n)
+    has = pos < len(change)
+    nxt[:-1] = np.where(has, f[np.minimum(change[np.minimum(pos, len(change) - 1)] + 1, n - 1)]
+                        if len(change) else f[-1], f[-1])
     nxt[-1] = np.inf
     nxt = np.where(np.isfinite(nxt), nxt, np.inf)
     cand = np.flatnonzero((f > left) & (f > nxt) & np.isfinite(v))

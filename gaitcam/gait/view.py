@@ -93,8 +93,9 @@ def _vote(values: list[tuple[float, float]]) -> tuple[float, float]:
     return total, (abs(total) / mag if mag > 0 else 0.0)
 
 
-def facing_cues(t: np.ndarray, xy: np.ndarray) -> list[tuple[float, float]]:
-    """Signed cues (+ = facing image-right) with weights, for a side view."""
+def facing_cues(t: np.ndarray, xy: np.ndarray, travel: bool = True) -> list[tuple[float, float]]:
+    """Signed cues (+ = facing image-right) with weights, for a side view; travel=False leaves
+    out the direction of travel (to tell walking backward from forward)."""
     ears = (xy[:, INDEX["left_ear"]] + xy[:, INDEX["right_ear"]]) / 2
     nose_dx = _nanmedian(xy[:, NOSE, 0] - ears[:, 0])
     toes = []
@@ -115,10 +116,17 @@ def facing_cues(t: np.ndarray, xy: np.ndarray) -> list[tuple[float, float]]:
         (np.clip(toe_dx / (0.1 * leg), -1, 1), 1.5),
         (np.clip(knee_dx / (0.05 * leg), -1, 1), 1.0),
     ]
-    speed = hip_speed_legs_per_s(t, xy)
+    speed = hip_speed_legs_per_s(t, xy) if travel else 0.0
     if abs(speed) > _SPEED_LEGS_PER_S:
         cues.append((np.clip(speed / 2.0, -1, 1), 2.0))
     return cues
+
+
+def body_facing(t: np.ndarray, xy: np.ndarray) -> str | None:
+    """"left"/"right": the way the body faces in a side view (nose, toes, knees; not the
+    direction of travel); None when the cues cancel out."""
+    total, _ = _vote(facing_cues(t, xy, travel=False))
+    return "right" if total > 0 else "left" if total < 0 else None
 
 
 def hip_speed_legs_per_s(t: np.ndarray, xy: np.ndarray) -> float:

@@ -4,11 +4,13 @@
 its report (view, gait events, metrics); `FrameContext.from_pose(...)` makes one for a single
 live frame. Layers only read contexts, so the offline writer and the live view draw alike.
 
-Angle keys in `FrameContext.angles` (degrees, pixel space, None when unknown):
+Angle keys in `FrameContext.angles` (degrees, pixel space, None when unknown), computed by
+gaitcam.gait.series with the keys and signs of gaitcam.analysis.series_for_plots (see
+gaitcam.render._angles):
 - trunk_lean_deg (side view): mid-hip -> mid-shoulder vs vertical, positive = forward (facing).
-- trunk_lateral_deg (rear/front): trunk vs vertical, positive = toward the runner's right.
+- lateral_trunk_lean_deg (rear/front): trunk vs vertical, positive = toward the runner's LEFT.
 - knee_flexion_left_deg, knee_flexion_right_deg: 180 - interior hip-knee-ankle angle.
-- pelvic_obliquity_deg (rear/front): hip line vs horizontal, positive = runner's left hip lower.
+- pelvic_obliquity_deg (rear/front): hip line vs horizontal, positive = runner's RIGHT hip lower.
 """
 
 from __future__ import annotations
@@ -172,13 +174,14 @@ def _strike_patterns(
 ) -> list[str | None]:
     """Strike pattern per (side, t) contact from the foot_strike_pattern metric entry.
 
-    `per_stride` may hold dicts carrying a side and a time (matched to the nearest contact of
-    that side within 0.1 s) or bare labels in contact-time order (used only if the counts match).
+    Its `per_contact` rows (dicts with a side and a time, matched to the nearest contact of
+    that side within 0.1 s) are used; reports without them fall back to `per_stride`, dicts
+    like those or bare labels in contact-time order (used only if the counts match).
     """
     out: list[str | None] = [None] * len(contacts)
     if not isinstance(metric, Mapping):
         return out
-    per = metric.get("per_stride") or []
+    per = metric.get("per_contact") or metric.get("per_stride") or []
     if per and all(isinstance(p, Mapping) for p in per):
         for p in per:
             pattern = p.get("pattern", p.get("value"))
@@ -239,7 +242,7 @@ class ReportContexts:
 
         series_all = _angles.frame_angles(seq.xy.astype(np.float64), self.view, self.facing)
         n = max(1, round(smooth_s * seq.fps)) if seq.fps > 0 else 1
-        for key in ("trunk_lean_deg", "trunk_lateral_deg", "pelvic_obliquity_deg"):
+        for key in ("trunk_lean_deg", "lateral_trunk_lean_deg", "pelvic_obliquity_deg"):
             if key in series_all:
                 series_all[key] = _smooth(series_all[key], n)
         for key, arr in (series or {}).items():

@@ -125,7 +125,8 @@ class TrunkLayer:
 
     Side view label: "12° fwd" / "3° back" (positive trunk_lean_deg = toward the facing
     direction; no direction word when facing is unknown). Rear/front view: "4° R" / "4° L",
-    toward the runner's right/left (trunk_lateral_deg). Colour from the run's metric status.
+    toward the runner's right/left (lateral_trunk_lean_deg, + = toward the runner's left).
+    Colour from the run's metric status.
     """
 
     def __init__(self, min_visibility: float = 0.3,
@@ -143,11 +144,11 @@ class TrunkLayer:
             if ctx.facing not in ("left", "right") or round(a) == 0:
                 return f"{abs(a):.0f}{DEG}"
             return f"{abs(a):.0f}{DEG} " + ("fwd" if a > 0 else "back")
-        a = ctx.angle("trunk_lateral_deg")
+        a = ctx.angle("lateral_trunk_lean_deg")
         if a is None:
             return None
         return f"{abs(a):.0f}{DEG}" if round(a) == 0 else f"{abs(a):.0f}{DEG} " + (
-            "R" if a > 0 else "L")
+            "L" if a > 0 else "R")
 
     def annotate(self, frame: np.ndarray, ctx: FrameContext) -> np.ndarray:
         if ctx.view not in self.views or not ctx.detected:
@@ -283,8 +284,8 @@ class ContactMarkerLayer:
 
 class PelvisLayer:
     """Rear/front view: the hip line extended past both hips, a dashed horizontal reference and
-    the obliquity ("Pelvis 3°, L low" = the runner's left hip lower); coloured by the run's
-    pelvic_drop_deg status."""
+    the obliquity ("Pelvis 3°, L low" = the runner's left hip lower; pelvic_obliquity_deg is
+    + when the right hip is lower); coloured by the run's pelvic_drop_deg status."""
 
     def __init__(self, extend: float = 0.45, min_visibility: float = 0.3,
                  views: Sequence[str] = ("rear", "front")) -> None:
@@ -299,7 +300,7 @@ class PelvisLayer:
             return None
         if round(a) == 0:
             return "Pelvis level"
-        return f"Pelvis {abs(a):.0f}{DEG}, {'L' if a > 0 else 'R'} low"
+        return f"Pelvis {abs(a):.0f}{DEG}, {'R' if a > 0 else 'L'} low"
 
     def annotate(self, frame: np.ndarray, ctx: FrameContext) -> np.ndarray:
         if ctx.view not in self.views or not ctx.detected:

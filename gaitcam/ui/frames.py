@@ -104,7 +104,7 @@ def render_frame(
 
 ANGLE_LABELS = {
     "trunk_lean_deg": "Trunk lean",
-    "trunk_lateral_deg": "Side lean",
+    "lateral_trunk_lean_deg": "Side lean",
     "pelvic_obliquity_deg": "Hip line",
     "knee_flexion_left_deg": "Left knee bend",
     "knee_flexion_right_deg": "Right knee bend",
@@ -118,10 +118,10 @@ def frame_angles(ctx: FrameContext) -> list[tuple[str, str]]:
         v = ctx.angle(key)
         if v is None:
             continue
-        if key == "trunk_lateral_deg":
-            text = f"{abs(v):.0f}° to the {'right' if v >= 0 else 'left'}"
-        elif key == "pelvic_obliquity_deg":
-            text = f"{abs(v):.0f}°, {'left' if v >= 0 else 'right'} hip lower"
+        if key == "lateral_trunk_lean_deg":  # + = toward the runner's left
+            text = f"{abs(v):.0f}° to the {'left' if v >= 0 else 'right'}"
+        elif key == "pelvic_obliquity_deg":  # + = the runner's right hip lower
+            text = f"{abs(v):.0f}°, {'right' if v >= 0 else 'left'} hip lower"
         else:
             text = format_metric(key, v) or ""
         out.append((label, text))

@@ -10,7 +10,8 @@
   length (0 = on the ground).
 
 `plot_series` uses the geometry module's own series and, where it has none (or fails), falls
-back to the overlay's display angles (signs converted) plus a foot height computed here.
+back to the overlay's display angles (same keys and signs: both come from gaitcam.gait.series)
+plus a foot height computed here.
 """
 
 from __future__ import annotations
@@ -32,14 +33,6 @@ SERIES_KEYS = (
     "knee_flexion_left_deg", "knee_flexion_right_deg", "foot_height_left", "foot_height_right",
 )
 
-#: Overlay display angles (gaitcam.render.context) -> (series key, sign to apply).
-_FROM_OVERLAY = {
-    "trunk_lean_deg": ("trunk_lean_deg", 1.0),
-    "knee_flexion_left_deg": ("knee_flexion_left_deg", 1.0),
-    "knee_flexion_right_deg": ("knee_flexion_right_deg", 1.0),
-    "trunk_lateral_deg": ("lateral_trunk_lean_deg", -1.0),  # overlay: + toward the right
-    "pelvic_obliquity_deg": ("pelvic_obliquity_deg", -1.0),  # overlay: + left hip lower
-}
 
 
 def leg_length_px(xy: np.ndarray) -> float:
@@ -77,9 +70,8 @@ def foot_heights_pct_leg(xy: np.ndarray) -> dict[str, np.ndarray]:
 def _fallback(seq: PoseSequence, report: Mapping[str, Any]) -> dict[str, np.ndarray]:
     out = {}
     for key, arr in contexts_from_report(seq, report).series.items():
-        if key in _FROM_OVERLAY:
-            name, sign = _FROM_OVERLAY[key]
-            out[name] = sign * np.asarray(arr, dtype=np.float64)
+        if key in SERIES_KEYS:
+            out[key] = np.asarray(arr, dtype=np.float64)
     out.update(foot_heights_pct_leg(seq.xy.astype(np.float64)))
     return out
 

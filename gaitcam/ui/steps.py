@@ -1,4 +1,8 @@
-"""Foot contacts of a report and the per-stride values recorded at each of them."""
+"""Foot contacts of a report and the per-stride values recorded at each of them.
+
+Values are tied to contacts by each metric's "per_contact" list ({"side", "t_s", "value"},
+docs/report_schema.md); reports without it fall back to "per_stride".
+"""
 
 from __future__ import annotations
 
@@ -36,17 +40,18 @@ def per_contact_values(report: Mapping[str, Any], tolerance_s: float = 0.1
                        ) -> list[dict[str, Any]]:
     """For each contact of `contacts(report)`, the per-stride metric values recorded at it.
 
-    A per_stride entry that is a dict with a side and a time ("t_s", "t", "ic_s" or
-    "initial_contact_s") goes to the nearest contact of that side within `tolerance_s`. A
-    per_stride that is a bare list (values in time order) is used only when it has exactly one
-    value per contact, since otherwise which contact a value belongs to is unknown.
+    A metric's "per_contact" rows (or, in reports without it, "per_stride" entries that are
+    dicts) carry a side and a time ("t_s", "t", "ic_s" or "initial_contact_s"): each goes to
+    the nearest contact of that side within `tolerance_s`. A per_stride that is a bare list
+    (values in time order) is used only when it has exactly one value per contact, since
+    otherwise which contact a value belongs to is unknown.
     """
     cs = contacts(report)
     out: list[dict[str, Any]] = [{} for _ in cs]
     for key, m in (report.get("metrics") or {}).items():
         if not isinstance(m, Mapping):
             continue
-        per = m.get("per_stride") or []
+        per = m.get("per_contact") or m.get("per_stride") or []
         if per and all(isinstance(p, Mapping) for p in per):
             for row in per:
                 t = _row_time(row)
