@@ -187,3 +187,11 @@ def test_plan_html_prints_to_pdf(tmp_path):
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert 4 <= pages <= 20
+
+
+def test_walking_clip_gets_no_running_verdict() -> None:
+    from gaitcam.advice import build_plan
+
+    plan = build_plan({"findings": [], "metrics": {}, "gait": {"type": "walking"},
+                       "view": {"view": "side"}})
+    assert "walking" in plan["summary"] and "within the bands" not in plan["summary"]

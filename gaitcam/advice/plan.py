@@ -224,6 +224,11 @@ def build_plan(report: Mapping[str, Any], weekly_km: Sequence[float] | None = No
         summary = (f"Work on {len(focus)} thing{'s' if len(focus) > 1 else ''}, in this "
                    f"order: {names}. Strength 3 times a week, mobility daily, and the cues "
                    "on your easy runs; re-film in 4-6 weeks.")
+    elif (report.get("gait") or {}).get("type") == "walking":
+        summary = ("This clip shows walking, and gaitcam's form bands are for running, so it "
+                   "gives no form findings here: film 10 s or more of running for a form check. "
+                   "Meanwhile: core and glute strength twice a week, a warm-up before every "
+                   "run and a few minutes of mobility each day.")
     else:
         summary = ("Your form looked within the bands gaitcam checks. Keep it that way: core "
                    "and glute strength twice a week, a warm-up before every run and a few "
