@@ -49,6 +49,16 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_live(args: argparse.Namespace) -> int:
+    from gaitcam.live.opencv_app import run_camera
+
+    return run_camera(
+        args.camera, model=args.model, view=args.view, record_dir=args.record,
+        window=not args.no_window, max_frames=args.max_frames, metronome=args.metronome,
+        bell=args.bell,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="gaitcam", description="Check a runner's form from ordinary video (offline)."
@@ -72,6 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--no-overlay", action="store_true", help="skip the annotated video")
     an.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     an.set_defaults(func=_cmd_analyze)
+
+    live = sub.add_parser("live", help="live treadmill view from a camera (OpenCV window)")
+    live.add_argument("--camera", default="0",
+                      help="camera number (0, 1, ...) or device; a video file plays as if live")
+    live.add_argument("--model", choices=MODEL_NAMES, default="lite")
+    live.add_argument("--view", choices=("auto", "side", "rear", "front"), default="auto")
+    live.add_argument("--record", nargs="?", const="", default=None, metavar="DIR",
+                      help="save the session (clip + full analysis) in a new folder under DIR "
+                      "(default: the data folder's live/)")
+    live.add_argument("--metronome", action="store_true",
+                      help="beat light at your cadence +7.5%% (keys: m toggles)")
+    live.add_argument("--bell", action="store_true", help="terminal bell on each metronome beat")
+    live.add_argument("--no-window", action="store_true",
+                      help="no window: print the live figures (check a setup, tests)")
+    live.add_argument("--max-frames", type=int, default=None, help="stop after N frames")
+    live.set_defaults(func=_cmd_live)
 
     from gaitcam.compare.cli import add_compare_parser
 
