@@ -100,8 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     live.set_defaults(func=_cmd_live)
 
     from gaitcam.compare.cli import add_compare_parser
+    from gaitcam.studio.cli import add_synth_parser
 
     add_compare_parser(sub)
+    add_synth_parser(sub)
     return p
 
 
