@@ -152,3 +152,20 @@ def test_one_crossing_or_a_treadmill_is_the_whole_clip() -> None:
     tread, _ = synthetic_sequence(fps=30, duration_s=6)
     cp = prepare(tread)
     assert find_passes(cp.t, cp.xy, cp.leg["mean"]) == []
+
+
+def test_short_tracked_stretches_do_not_break_pass_finding() -> None:
+    """A runner tracked for under a second at a time (live mode drops frames) must not crash."""
+    import numpy as np
+
+    from gaitcam.gait.passes import _moving_mean, find_passes
+
+    for n in (3, 4, 7, 30):
+        y = np.arange(float(n))
+        assert _moving_mean(y, 61).shape == (n,)
+    t = np.arange(120) / 60.0
+    xy = np.full((120, 33, 2), 300.0)
+    xy[:, :, 0] += 100 * t[:, None]
+    xy[10:40:2] = np.nan  # many short runs
+    xy[60:] = np.nan
+    find_passes(t, xy, leg_px=200.0)

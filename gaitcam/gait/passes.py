@@ -54,6 +54,8 @@ class Pass:
 
 def _moving_mean(y: np.ndarray, n: int) -> np.ndarray:
     """Centred moving mean over n samples of a gap-free array (shrinking at the ends)."""
+    # np.convolve(mode="same") returns max(len(y), n) samples: keep the window within y.
+    n = max(1, min(n, len(y) - (1 - len(y) % 2)))
     k = np.ones(n)
     num = np.convolve(y, k, mode="same")
     den = np.convolve(np.ones(len(y)), k, mode="same")
