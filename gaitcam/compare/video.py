@@ -221,9 +221,6 @@ def write_side_by_side(
             writer.close()
         except BaseException:
             if writer is not None:
-                try:
-                    writer.close()
-                finally:
-                    out_path.unlink(missing_ok=True)
+                writer.abort()
             raise
     return out_path

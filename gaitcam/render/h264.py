@@ -113,6 +113,13 @@ class H264Writer:
         finally:
             container.close()
 
+    def abort(self) -> None:
+        """Close and delete the file: never leave a half-written file that looks valid."""
+        try:
+            self.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
     def __enter__(self) -> H264Writer:
         return self.open()
 
@@ -122,11 +129,10 @@ class H264Writer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
+        if exc_type is not None:
+            self.abort()
+        else:
             self.close()
-        finally:
-            if exc_type is not None:  # never leave a half-written file that looks valid
-                self.path.unlink(missing_ok=True)
 
     # --- writing -----------------------------------------------------------------------------
 

@@ -86,10 +86,7 @@ def render_overlay(
         writer.close()
     except BaseException:
         if writer is not None:
-            try:
-                writer.close()
-            finally:
-                out_path.unlink(missing_ok=True)
+            writer.abort()
         raise
     finally:
         frames.close()
