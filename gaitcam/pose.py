@@ -4,9 +4,10 @@ Decoding runs in a background thread (`gaitcam.video.Prefetch`) while inference 
 caller's thread, so both cores are busy. The landmarker runs in VIDEO mode with the
 container's timestamps.
 
-Picking the runner: the first second is processed with up to `MAX_PEOPLE` poses per frame. If
-only one person is seen there, the rest runs single-pose (MediaPipe then tracks that person,
-and it is about 40% faster); otherwise multi-pose continues. Every candidate pose is linked into
+Picking the runner: a few frames of the first second (`SCOUT_TIMES_S`) are also checked for
+other people with a multi-pose IMAGE-mode landmarker. If only one person is seen, the clip runs
+single-pose (MediaPipe then tracks that person, about 40% faster than multi-pose); otherwise the
+VIDEO landmarker switches to `MAX_PEOPLE` poses per frame. Every candidate pose is linked into
 tracks by continuity (hip-centre distance relative to body size), and the runner is the track
 with the most "body-height x frames", i.e. the largest, most persistent person. A track that
 jumps (another person taken over) is split, so one person is followed throughout.
@@ -31,7 +32,7 @@ from gaitcam.video import Frame, Prefetch, VideoInfo, iter_frames, probe
 os.environ.setdefault("GLOG_minloglevel", "2")
 
 MAX_PEOPLE = 2
-SCOUT_SECONDS = 1.0
+SCOUT_TIMES_S = (0.0, 0.8)
 #: A candidate joins a track if its hip centre moved less than this many body heights per
 #: 1/30 s since the track's last pose (scaled by the real time gap).
 MAX_JUMP_BODY_PER_FRAME = 0.35
@@ -228,17 +229,25 @@ def extract_pose(
     window = _Window(info.width, info.height, model)
     times: list[float] = []
     brightness: list[float] = []
-    multi = max_people > 1
-    landmarker = create_landmarker(model, num_poses=max_people if multi else 1)
+    scouts = list(SCOUT_TIMES_S) if max_people > 1 else []
+    scout = None
+    landmarker = create_landmarker(model, num_poses=1)
     started = time.perf_counter()
     try:
         for frame in frames:
-            if multi and frame.t >= SCOUT_SECONDS and tracker.people_seen(5) <= 1:
-                # One person in the first second: single-pose tracking is faster and sticks to them.
-                landmarker.close()
-                landmarker = create_landmarker(model, num_poses=1)
-                multi = False
             crop = window.crop(frame.image)
+            if scouts and frame.t >= scouts[0]:
+                scouts.pop(0)
+                if scout is None:
+                    scout = create_landmarker(model, num_poses=max_people, running_mode="image")
+                seen = scout.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=crop))
+                if len(seen.pose_landmarks) > 1:  # several people: track them all from here
+                    landmarker.close()
+                    landmarker = create_landmarker(model, num_poses=max_people)
+                    scouts = []
+                if not scouts:
+                    scout.close()
+                    scout = None
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=crop)
             result = landmarker.detect_for_video(image, int(round(frame.t * 1000.0)))
             cands = window.to_frame(_candidates(result, crop.shape[1], crop.shape[0]))
@@ -257,6 +266,8 @@ def extract_pose(
     finally:
         frames.close()
         landmarker.close()
+        if scout is not None:
+            scout.close()
         window.close()
 
     seq = _sequence_from_track(tracker.best(), np.asarray(times), info, model)
