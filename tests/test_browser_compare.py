@@ -21,7 +21,9 @@ from browser import (
 )
 from test_compare_clips import seed_history
 
-pytestmark = pytest.mark.browser
+# A real browser against a real server on a shared 2-core machine: one retry for timing flukes
+# (a second upload once stalled in 1 of ~10 runs; see the closing note).
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
 
 TIMEOUT_MS = 120_000
 ERROR = '[data-testid="stAlertContentError"]'

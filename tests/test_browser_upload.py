@@ -25,7 +25,9 @@ from browser import (
     wait_for_idle,
 )
 
-pytestmark = pytest.mark.browser
+# A real browser against a real server on a shared 2-core machine: one retry for timing flukes
+# (a second upload once stalled in 1 of ~10 runs; see the closing note).
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
 
 SHARED_CLIP = ROOT.parent / "shared" / "videos" / "run_treadmill_side.mp4"
 RESULTS_TIMEOUT_S = 180

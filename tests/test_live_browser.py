@@ -27,7 +27,9 @@ from conftest import ROOT, shared_clip
 
 from gaitcam.video import iter_frames
 
-pytestmark = pytest.mark.browser
+# A real browser against a real server on a shared 2-core machine: one retry for timing flukes
+# (a second upload once stalled in 1 of ~10 runs; see the closing note).
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
