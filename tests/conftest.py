@@ -20,3 +20,11 @@ def shared_clip(name: str) -> Path:
     if not p.exists():
         pytest.skip(f"shared clip {name} not available (../shared/videos is missing)")
     return p
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty gaitcam data folder (cache, history database, clips) for this test only."""
+    monkeypatch.setenv("GAITCAM_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("GAITCAM_DB_URL", raising=False)
+    return tmp_path

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 from test_compare_clips import cache_analysis, runner, seed_history, stick_clip
 
@@ -17,13 +16,6 @@ def _page() -> None:
     from gaitcam.ui import compare_page
 
     compare_page.render()
-
-
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setenv("GAITCAM_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("GAITCAM_DB_URL", raising=False)
-    return tmp_path
 
 
 def _run(at: AppTest | None = None) -> AppTest:

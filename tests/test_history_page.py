@@ -29,13 +29,6 @@ def _page() -> None:
     history_page.render()
 
 
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setenv("GAITCAM_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("GAITCAM_DB_URL", raising=False)
-    return tmp_path
-
-
 def _run(at: AppTest | None = None) -> AppTest:
     at = at or AppTest.from_function(_page, default_timeout=60)
     at.run()
