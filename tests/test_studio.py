@@ -24,7 +24,7 @@ from gaitcam.studio import (
 )
 from gaitcam.studio.cli import add_synth_parser
 from gaitcam.studio.samples import SAMPLES
-from gaitcam.synthetic import Camera, RunnerParams, project, simulate
+from gaitcam.synthetic import Camera, ClipCamera, RunnerParams, project, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = (270, 480)
@@ -42,6 +42,7 @@ def _spec(view: str = "side", facing: str = "left", **kw) -> ClipSpec:
 def test_rig_projects_like_synthetic_project(view: str, facing: str, camera: Camera) -> None:
     sk = simulate(RunnerParams(), fps=30, duration_s=1.0, seed=2)
     rig = CameraRig.for_skeleton(sk, view, facing, (720, 1280), camera)
+    assert isinstance(rig, ClipCamera)  # the synthetic camera itself, not a copy
     seq = project(sk, view=view, facing=facing, image_size=(720, 1280), camera=camera)
     mine = np.stack([rig.project(i, sk.joints[i])[0] for i in range(len(sk.t))])
     np.testing.assert_allclose(mine, seq.xy, atol=2e-3)

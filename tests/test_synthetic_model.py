@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from gaitcam.landmarks import INDEX, N_LANDMARKS
 from gaitcam.synthetic import (
     Camera,
+    ClipCamera,
     RunnerModel,
     RunnerParams,
     project,
@@ -176,6 +179,41 @@ def test_camera_roll_and_portrait() -> None:
                                 camera=Camera(roll_deg=5))
     assert (seq.width, seq.height) == (720, 1280)
     assert np.nanmin(seq.xy[..., 1]) > 0 and np.nanmax(seq.xy[..., 1]) < 1280
+
+
+def test_clip_camera_places_and_projects() -> None:
+    sk = simulate(RunnerParams(setting="overground"), fps=30, duration_s=2, seed=1)
+    n, i = len(sk.t), 10
+    pel = sk.joints[:, [INDEX["left_hip"], INDEX["right_hip"]]].mean(1)
+    pan = Camera(distance_m=4.0, height_m=1.0, focal_px=1000.0, pan=True)
+    cam = ClipCamera.for_skeleton(sk, "side", "left", (1280, 720), pan)
+    # Follows the pelvis, 4 m out on the runner's left, lens 1 m up.
+    want = np.stack([pel[:, 0], np.full(n, 4.0), np.full(n, 1.0)], -1)
+    np.testing.assert_allclose(cam.centres, want)
+    # Facing left: a point 1 m ahead of the runner lies left of the image centre; 0.5 m up, above.
+    px, depth = cam.project(i, cam.centres[i] + [1.0, -4.0, 0.5])
+    assert depth == pytest.approx(4.0)
+    np.testing.assert_allclose(px, [640 - 250, 360 - 125])
+    # Rolled 90 degrees clockwise, what was 250 px right of the centre is 250 px below it.
+    rolled = ClipCamera.for_skeleton(sk, "side", "left", (1280, 720), replace(pan, roll_deg=90))
+    np.testing.assert_allclose(rolled.project(i, cam.centres[i] + [-1.0, -4.0, 0.0])[0],
+                               [640, 360 + 250], atol=1e-9)
+    # The whole clip at once is the same as frame by frame, and what `project` returns.
+    every = cam.clip_to_camera(sk.joints)
+    np.testing.assert_allclose(every[i], cam.to_camera(i, sk.joints[i]), atol=1e-12)
+    seq = project(sk, "side", "left", (1280, 720), pan)
+    np.testing.assert_allclose(cam.pixels(every), seq.xy, atol=1e-3)
+    # A still side camera overground faces the middle of the path; a rear one stands behind
+    # the start; the focal length makes the runner `fill` of the image height at that distance.
+    still = ClipCamera.for_skeleton(sk, "side", "right", (1280, 720), Camera())
+    assert np.all(still.centres == still.centres[0]) and still.facing == "right"
+    assert still.centres[0, 0] == pytest.approx((pel[0, 0] + pel[-1, 0]) / 2)
+    assert still.centres[0, 1] == pytest.approx(-3.5)
+    rear = ClipCamera.for_skeleton(sk, "rear", camera=Camera(fill=0.5))
+    assert rear.centres[0, 0] == pytest.approx(pel[0, 0] - 3.5) and rear.facing == ""
+    assert rear.focal_px * sk.body.height / 3.5 == pytest.approx(0.5 * 720)
+    with pytest.raises(ValueError, match="view must be"):
+        ClipCamera.for_skeleton(sk, "top")
 
 
 def test_standing_has_no_steps() -> None:

@@ -5,7 +5,8 @@ written as H.264 clips with exact ground truth.
     >>> truth = load_truth(files.truth)   # metrics, events, joints per frame
 
 `Renderer` draws frames (a `Backdrop`, then the runner's parts far to near with a
-`RunnerDrawer`) through a `CameraRig` identical to `gaitcam.synthetic.project`, so the truth
+`RunnerDrawer`) through a `CameraRig` (a `gaitcam.synthetic.ClipCamera`, the camera
+`gaitcam.synthetic.project` uses), so the truth
 keypoints of a clip are exactly where the body was drawn. `gaitcam synth`
 (gaitcam.studio.cli.add_synth_parser) and `python -m gaitcam.studio.samples` use it.
 """

@@ -3,8 +3,9 @@
     >>> seq, truth = synthetic_sequence(RunnerParams(pelvic_drop_deg=6), view="rear")
 
 `simulate` gives the 3D joints (`Skeleton3D`: what a renderer draws), `project` the
-`PoseSequence` a camera would see, `truth` the value of every report metric. Non-gait clips
-for rejection tests come from `standing`.
+`PoseSequence` a camera would see (`ClipCamera`: that camera in every frame, to draw with),
+`truth` the value of every report metric. Non-gait clips for rejection tests come from
+`standing`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import numpy as np
 
 from gaitcam.landmarks import EDGES, INDEX
 from gaitcam.pose_sequence import PoseSequence
-from gaitcam.synthetic.camera import VIEWS, Camera, near_side, project
+from gaitcam.synthetic.camera import VIEWS, Camera, ClipCamera, near_side, project
 from gaitcam.synthetic.model import RunnerModel
 from gaitcam.synthetic.params import SIDED, BodyDims, RunnerParams, body_dims
 
 __all__ = [
-    "VIEWS", "SIDED", "BodyDims", "Camera", "RunnerModel", "RunnerParams", "Skeleton3D",
-    "body_dims", "near_side", "project", "simulate", "standing", "synthetic_sequence",
+    "VIEWS", "SIDED", "BodyDims", "Camera", "ClipCamera", "RunnerModel", "RunnerParams",
+    "Skeleton3D", "body_dims", "near_side", "project", "simulate", "standing", "synthetic_sequence",
 ]
 
 

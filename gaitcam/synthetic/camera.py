@@ -8,6 +8,10 @@ Camera placement (world frame of gaitcam.synthetic.model: X forward, Y left, Z u
 - front: camera ahead (+X) looking back; image right = the runner's left (+Y).
 The optical axis is horizontal (no pitch) at `height_m`; `roll_deg` rotates the image
 clockwise about its centre (a tilted phone). `pan=True` makes a side camera follow the runner.
+
+`Camera` is what the user chooses; `ClipCamera.for_skeleton` turns it into the pinhole camera
+of every frame of a clip. `project` maps the 33 landmarks with it; gaitcam.studio maps every
+other drawn point with the same object, so drawings and keypoints agree to the pixel.
 """
 
 from __future__ import annotations
@@ -60,6 +64,104 @@ def _basis(view: str, facing: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return right, -up, fwd
 
 
+@dataclass(frozen=True, eq=False)
+class ClipCamera:
+    """The pinhole camera of every frame of a clip: the one `project` sees the runner with.
+
+    centres: (T, 3) lens positions, metres, world frame. right, down, forward: camera axes as
+    world unit vectors (the same in every frame: the camera only translates). focal_px: focal
+    length in pixels; roll_deg: clockwise image rotation about the image centre. width, height:
+    image size in pixels. facing is "" outside side views. Build it with `for_skeleton`.
+    """
+
+    centres: np.ndarray
+    right: np.ndarray
+    down: np.ndarray
+    forward: np.ndarray
+    focal_px: float
+    roll_deg: float
+    width: int
+    height: int
+    view: str
+    facing: str
+
+    @classmethod
+    def for_skeleton(
+        cls,
+        sk,
+        view: str = "side",
+        facing: str = "left",
+        image_size: tuple[int, int] = (1280, 720),
+        camera: Camera | None = None,
+    ) -> ClipCamera:
+        """Place `camera` for the Skeleton3D `sk` seen from `view` (image_size: width, height)."""
+        camera = camera or Camera()
+        if view == "side" and facing not in ("left", "right"):
+            raise ValueError("facing must be 'left' or 'right' for a side view")
+        right, down, fwd = _basis(view, facing)
+        w, h = image_size
+        joints = sk.joints
+        n = len(sk.t)
+        hips = joints[:, [INDEX["left_hip"], INDEX["right_hip"]]]
+        cam_h = camera.height_m if camera.height_m is not None else float(
+            np.nanmean(hips[..., 2]))
+        pel = hips.mean(axis=1)
+        overground = sk.setting == "overground"
+        if view == "side":
+            if camera.pan or not overground:
+                cx = pel[:, 0]
+            else:
+                mid = camera.center_x_m
+                if mid is None:
+                    mid = float((pel[0, 0] + pel[-1, 0]) / 2)
+                cx = np.full(n, mid)
+            side_y = camera.distance_m if facing == "left" else -camera.distance_m
+            centres = np.stack([cx, np.full(n, side_y), np.full(n, cam_h)], -1)
+        elif view == "rear":
+            x0 = float(pel[0, 0]) if overground else 0.0
+            centres = np.tile([x0 - camera.distance_m, 0.0, cam_h], (n, 1))
+        else:
+            x0 = float(pel[-1, 0]) if overground else 0.0
+            centres = np.tile([x0 + camera.distance_m, 0.0, cam_h], (n, 1))
+        f = camera.focal_px
+        if f is None:
+            f = camera.fill * h * camera.distance_m / sk.body.height
+        return cls(centres=centres, right=right, down=down, forward=fwd, focal_px=float(f),
+                   roll_deg=float(camera.roll_deg), width=int(w), height=int(h), view=view,
+                   facing=facing if view == "side" else "")
+
+    def _axes(self, rel: np.ndarray) -> np.ndarray:
+        return np.stack([rel @ self.right, rel @ self.down, rel @ self.forward], -1)
+
+    def to_camera(self, i: int, pts: np.ndarray) -> np.ndarray:
+        """World points (..., 3) of frame i in camera coordinates (x right, y down, z depth) m."""
+        return self._axes(np.asarray(pts, float) - self.centres[i])
+
+    def clip_to_camera(self, pts: np.ndarray) -> np.ndarray:
+        """World points (T, ..., 3), row t seen from frame t, in camera coordinates, metres."""
+        pts = np.asarray(pts, float)
+        return self._axes(pts - self.centres.reshape(len(self.centres), *[1] * (pts.ndim - 2), 3))
+
+    def pixels(self, cam: np.ndarray) -> np.ndarray:
+        """Camera coordinates (..., 3) m to pixels (..., 2), x right, y down.
+
+        Depths below 1e-6 m are clamped: points behind the camera are the caller's to drop.
+        """
+        z = cam[..., 2]
+        zs = np.where(z > 1e-6, z, 1e-6)
+        u, v = self.focal_px * cam[..., 0] / zs, self.focal_px * cam[..., 1] / zs
+        if self.roll_deg:
+            r = np.radians(self.roll_deg)
+            u, v = u * np.cos(r) - v * np.sin(r), u * np.sin(r) + v * np.cos(r)
+        return np.stack([u + self.width / 2.0, v + self.height / 2.0], -1)
+
+    def project(self, i: int, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pixels (..., 2) (x right, y down) and depths (...) in metres of world points of
+        frame i."""
+        cam = self.to_camera(i, pts)
+        return self.pixels(cam), cam[..., 2]
+
+
 def near_side(view: str, facing: str) -> str | None:
     """The runner's side nearer the camera in a side view (None for rear/front)."""
     if view != "side":
@@ -89,49 +191,14 @@ def project(
     MediaPipe does in side views. Visibility is high on the near side, lower on the far side,
     low for the face from behind.
     """
-    camera = camera or Camera()
-    if view not in VIEWS:
-        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
-    if view == "side" and facing not in ("left", "right"):
-        raise ValueError("facing must be 'left' or 'right' for a side view")
+    cam = ClipCamera.for_skeleton(sk, view, facing, image_size, camera)  # checks view, facing
     rng = np.random.default_rng(seed)
     w, h = image_size
-    joints = sk.joints
     n = len(sk.t)
-    right, down, fwd = _basis(view, facing)
-    hip_h = float(np.nanmean(joints[:, [INDEX["left_hip"], INDEX["right_hip"]], 2]))
-    cam_h = camera.height_m if camera.height_m is not None else hip_h
-    pel = joints[:, [INDEX["left_hip"], INDEX["right_hip"]]].mean(axis=1)
-    overground = sk.setting == "overground"
-    if view == "side":
-        if camera.pan or not overground:
-            cx_world = pel[:, 0]
-        else:
-            mid = camera.center_x_m
-            if mid is None:
-                mid = float((pel[0, 0] + pel[-1, 0]) / 2)
-            cx_world = np.full(n, mid)
-        side_y = camera.distance_m if facing == "left" else -camera.distance_m
-        cam = np.stack([cx_world, np.full(n, side_y), np.full(n, cam_h)], -1)
-    elif view == "rear":
-        x0 = float(pel[0, 0]) if overground else 0.0
-        cam = np.tile([x0 - camera.distance_m, 0.0, cam_h], (n, 1))
-    else:
-        x0 = float(pel[-1, 0]) if overground else 0.0
-        cam = np.tile([x0 + camera.distance_m, 0.0, cam_h], (n, 1))
-    rel = joints - cam[:, None, :]
-    xc, yc, zc = rel @ right, rel @ down, rel @ fwd
-    if np.any(zc <= 0.1):
+    world = cam.clip_to_camera(sk.joints)  # camera axes, metres; hip-centred below
+    if np.any(world[..., 2] <= 0.1):
         raise ValueError("the runner passes behind or through the camera: move it back")
-    f = camera.focal_px
-    if f is None:
-        f = camera.fill * h * camera.distance_m / sk.body.height
-    u, v = f * xc / zc, f * yc / zc
-    if camera.roll_deg:
-        r = np.radians(camera.roll_deg)
-        u, v = u * np.cos(r) - v * np.sin(r), u * np.sin(r) + v * np.cos(r)
-    xy = np.stack([u + w / 2.0, v + h / 2.0], -1)
-
+    xy = cam.pixels(world)
     vis = _visibility(view, facing, n, rng)
     if noise_px > 0:
         xy = xy + rng.normal(0.0, noise_px, xy.shape)
@@ -143,7 +210,6 @@ def project(
             behind = np.abs(xy[:, fi, 0] - xy[:, ni, 0]) < 0.04 * h
             xy[behind, fi] = np.nan
             vis[:, fi] = np.where(behind, 0.0, np.minimum(vis[:, fi], 0.3))
-    world = np.stack([xc, yc, zc], -1)
     world = world - world[:, [INDEX["left_hip"], INDEX["right_hip"]]].mean(axis=1, keepdims=True)
 
     for a, b in swap:
