@@ -65,7 +65,8 @@ def prepare(seq: PoseSequence, view: str = "auto", cutoff_hz: float = CUTOFF_HZ)
         visibility=vis,
     )
     n_swapped = int(np.any(np.stack(list(swapped.values())), axis=0).sum())
-    info = detect_view(t, xy, vis, view)
+    # world: only for its nose-behind-the-ears depth cue, which needs no left/right labels.
+    info = detect_view(t, xy, vis, view, world=np.asarray(seq.world, dtype=np.float64))
     tilt = None
     if info.view == "side":
         value, reliable = ground_tilt_deg(t, xy, leg_length_px(xy), info.facing or "left")

@@ -7,10 +7,21 @@ Cues, each a robust median over the frames with a runner:
   (about 0.5-0.9 from behind or in front, under about 0.25 from the side).
 - facing (side): nose ahead of the ears, toes ahead of the heels, knees bending forward, and the
   direction of travel when the runner crosses the frame.
-- rear vs front: three votes: (1) from behind, the runner's left landmarks lie on image-left;
-  (2) the face is hidden from behind (low nose visibility); (3) on the ground the toes are
-  farther from a rear camera than the heels, so they appear higher in the image (lower from the
-  front).
+- rear vs front: a weighted vote (frontal_cues), physics first:
+  (1) perspective: a camera above the ground sees a nearer ground point lower in the image. On
+  a treadmill the belt carries the stance foot toward a rear camera (down the image) and away
+  from a front one (up), so the stance foot's image drift over the half-stance before
+  midstance (heel down, no heel rise yet) tells the two apart (stance_drift_legs);
+  (2) overground, a runner shrinking in the image runs away from the camera (rear view) and one
+  growing runs toward it (front), assuming forward running;
+  (3) the pose model's own front/back reading: its left/right labels (runner's left on
+  image-left = seen from behind) and, when world coordinates are given, its nose behind the
+  ears. Both come from one guess of the pose model, so together they count as one vote; they
+  decide alone only when the physical cues are missing (no regular steps, camera at foot
+  height). MediaPipe's nose visibility stays near 1.0 from behind and its toe point on a shoe
+  seen from behind is a guess, so neither is used.
+  The confidence is the net vote over the weight of all cues: low when cues disagree or only
+  the pose model's reading is available.
 - setting: the mid-hip's horizontal speed across the image in leg lengths per second (side) or
   the change of the runner's image size (rear/front). A panning camera that keeps the runner
   centred reads as "treadmill": the geometry is the same (all positions are hip-relative).
@@ -30,6 +41,13 @@ VIEWS = ("side", "rear", "front")
 _SIDE_RATIO = 0.3  # width/torso below this: side view
 _SPEED_LEGS_PER_S = 0.5  # hip travel above this (side view): overground
 _SCALE_RATE = 0.04  # |d ln(size)/dt| above this (rear/front): overground
+#: Stance-foot image drift (leg lengths over the last 0.12 stride before midstance) that counts
+#: as a full vote. Perspective gives about h * d_belt / (L * D): 0.07 with the camera at hip
+#: height (h ~ L) 3.5 m away (D) and a belt travelling 0.25 m in that time; 0.03 is the same
+#: camera about 8 m away.
+_DRIFT_FULL = 0.03
+_DRIFT_WINDOW = 0.12  # stride fractions before midstance: heel on the ground, before heel-off
+_SCALE_FULL = 0.15  # d ln(size)/dt (1/s) that counts as a full vote (3 m/s at 20 m)
 
 
 @dataclass(frozen=True)
@@ -140,43 +158,96 @@ def hip_speed_legs_per_s(t: np.ndarray, xy: np.ndarray) -> float:
     return float(slope / leg)
 
 
-def frontal_cues(xy: np.ndarray, visibility: np.ndarray) -> list[tuple[float, float]]:
-    """Signed cues (+ = rear view) with weights, for a rear/front view."""
+def _moving_mean(t: np.ndarray, y: np.ndarray, window_s: float) -> np.ndarray:
+    """Centred moving mean of y over about window_s seconds (NaN samples interpolated over)."""
+    ok = np.isfinite(y)
+    if ok.sum() < 2:
+        return np.full(len(y), np.nan)
+    v = np.interp(t, t[ok], y[ok])
+    n = max(1, int(round(window_s / np.median(np.diff(t)))) | 1)
+    pad = np.pad(v, n // 2, mode="edge")
+    return np.convolve(pad, np.ones(n) / n, mode="valid")
+
+
+def stance_drift_legs(t: np.ndarray, xy: np.ndarray) -> tuple[float, int]:
+    """Median image drift of the stance foot before midstance, in leg lengths (+ = down).
+
+    Midstance is each low point of the pelvis (image y detrended over 1 s); the stance foot is
+    the lower foot in the image then. Its heel and toe move from 0.12 stride before midstance to
+    midstance by (y_mid - y_before) / leg, averaged over heel and toe. Seen from a camera above
+    the ground this is + when the foot comes toward the camera (treadmill, rear view) and -
+    when it goes away (front view); about 0 overground (a planted foot does not move).
+    Returns (drift, steps used); (nan, 0) without regular steps.
+    """
+    from gaitcam.gait.events import lowest_foot_y, stride_period
+    from gaitcam.gait.signal import local_extrema, median_dt, smooth
+
+    if len(t) < 10:
+        return float("nan"), 0
+    leg = leg_length_px(xy, stat="p90")
+    xs = smooth(t, xy)
+    mid = (xs[:, LEFT_HIP, 1] + xs[:, RIGHT_HIP, 1]) / 2
+    feet = {s: lowest_foot_y(xs, s) for s in ("left", "right")}
+    stride, strength = stride_period(t, [f - _moving_mean(t, f, 1.0) for f in feet.values()])
+    if not np.isfinite(leg) or leg <= 0 or not np.isfinite(stride) or strength < 0.3:
+        return float("nan"), 0
+    lows = local_extrema(mid - _moving_mean(t, mid, 1.0), "max",
+                         max(1, int(0.3 * stride / median_dt(t))))
+    drifts = []
+    for i in lows:
+        tm, tb = t[i], t[i] - _DRIFT_WINDOW * stride
+        if tb < t[0] or abs(feet["left"][i] - feet["right"][i]) < 0.04 * leg:
+            continue
+        ix = SIDE["left" if feet["left"][i] > feet["right"][i] else "right"]
+        d = [np.interp(tm, t, xy[:, ix[p], 1]) - np.interp(tb, t, xy[:, ix[p], 1])
+             for p in ("heel", "foot_index")]
+        if np.all(np.isfinite(d)):
+            drifts.append(float(np.mean(d)) / leg)
+    if len(drifts) < 4:
+        return float("nan"), len(drifts)
+    return float(np.median(drifts)), len(drifts)
+
+
+def frontal_cues(
+    t: np.ndarray, xy: np.ndarray, world: np.ndarray | None = None
+) -> dict[str, tuple[float, float]]:
+    """Rear-vs-front cues (see the module docstring): name -> (signed cue in [-1, 1], weight),
+    + = rear view; "stance_drift" on a treadmill, "moving_away" overground, and "pose_model".
+    A cue that cannot be measured is NaN: it casts no vote but still counts in the weight the
+    confidence is measured against."""
+    rate = size_rate(t, xy)
+    if abs(rate) > _SCALE_RATE:  # overground: planted feet do not drift, the runner's size does
+        cues = {"moving_away": (float(np.clip(-rate / _SCALE_FULL, -1, 1)), 2.0)}
+    else:
+        drift, _ = stance_drift_legs(t, xy)
+        cues = {"stance_drift": (float(np.clip(drift / _DRIFT_FULL, -1, 1)), 2.0)}
     order = _nanmedian(
         (xy[:, RIGHT_SHOULDER, 0] - xy[:, LEFT_SHOULDER, 0])
         + (xy[:, RIGHT_HIP, 0] - xy[:, LEFT_HIP, 0])
     )
     width = _nanmedian(np.abs(xy[:, RIGHT_SHOULDER, 0] - xy[:, LEFT_SHOULDER, 0]))
-    nose_vis = _nanmedian(np.where(np.isfinite(xy[:, NOSE, 0]), visibility[:, NOSE], np.nan))
-    # The stance foot at midstance (pelvis low, foot the lower of the two) is flat on the
-    # ground: its toe, farther from a rear camera than its heel, appears above it.
-    mid_h = (xy[:, LEFT_HIP, 1] + xy[:, RIGHT_HIP, 1]) / 2
-    ok = np.isfinite(mid_h)
-    toe_up = []
-    if ok.sum() >= 10:
-        low_pelvis = ok & (mid_h >= np.percentile(mid_h[ok], 85))
-        y_l = np.fmax(xy[:, SIDE["left"]["heel"], 1], xy[:, SIDE["left"]["foot_index"], 1])
-        y_r = np.fmax(xy[:, SIDE["right"]["heel"], 1], xy[:, SIDE["right"]["foot_index"], 1])
-        for s, stance in (("left", y_l > y_r), ("right", y_r > y_l)):
-            ix = SIDE[s]
-            m = low_pelvis & stance
-            toe_up.append(xy[m, ix["heel"], 1] - xy[m, ix["foot_index"], 1])
-    leg = leg_length_px(xy, stat="p90")
-    toe = _nanmedian(np.concatenate(toe_up)) if toe_up else float("nan")
-    return [
-        (np.clip(order / max(width, 1.0), -1, 1), 1.0),
-        (np.clip((0.6 - nose_vis) / 0.3, -1, 1), 1.0),
-        (np.clip(toe / (0.02 * leg), -1, 1), 1.0),
-    ]
+    model = [np.clip(order / max(width, 1.0), -1, 1)]
+    if world is not None:
+        ears_z = (world[:, INDEX["left_ear"], 2] + world[:, INDEX["right_ear"], 2]) / 2
+        # MediaPipe world z grows away from the camera: the nose behind the ears = from behind.
+        nose_behind = _nanmedian(world[:, NOSE, 2] - ears_z)
+        if np.isfinite(nose_behind):
+            model.append(np.clip(nose_behind / 0.05, -1, 1))
+    cues["pose_model"] = (float(np.mean(model)), 1.0)
+    return cues
 
 
 def detect_view(
-    t: np.ndarray, xy: np.ndarray, visibility: np.ndarray, view: str = "auto"
+    t: np.ndarray, xy: np.ndarray, visibility: np.ndarray, view: str = "auto",
+    world: np.ndarray | None = None,
 ) -> ViewInfo:
     """View, facing and setting of a clip from its pixel keypoints.
 
     view "auto" detects it; "side", "rear" or "front" forces the view (facing and setting are
-    still detected). Raises GaitcamError when there are too few frames with a runner.
+    still detected). world (T, 33, 3), MediaPipe's world landmarks, adds the pose model's
+    nose-behind-the-ears reading to the rear/front vote. visibility is accepted for callers but
+    not used (MediaPipe's face visibility stays high from behind). Raises GaitcamError when
+    there are too few frames with a runner.
     """
     if view not in ("auto", *VIEWS):
         raise GaitcamError(f"Unknown view {view!r}; use auto, side, rear or front.")
@@ -191,9 +262,13 @@ def detect_view(
         chosen = "side"
         conf = float(np.clip((_SIDE_RATIO - ratio) / 0.15, 0.3, 1.0))
     else:
-        total, agree = _vote(frontal_cues(xy[have], visibility[have]))
+        cues = frontal_cues(t[have], xy[have], None if world is None else world[have])
+        total, _ = _vote(list(cues.values()))
         chosen = "rear" if total >= 0 else "front"
-        conf = float(np.clip((ratio - _SIDE_RATIO) / 0.2, 0.3, 1.0)) * (0.5 + 0.5 * agree)
+        # Net evidence over all cues, unmeasured ones included: 1 when all agree at full
+        # strength, 1/3 when the pose model's reading stands alone or is outvoted.
+        evidence = abs(total) / sum(w for _, w in cues.values())
+        conf = float(np.clip((ratio - _SIDE_RATIO) / 0.2, 0.3, 1.0)) * (0.3 + 0.7 * evidence)
     facing = None
     if chosen == "side":
         total, agree = _vote(facing_cues(t[have], xy[have]))
