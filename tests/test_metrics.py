@@ -136,14 +136,17 @@ def test_noise_at_30_fps() -> None:
 
 def test_camera_roll_only_shifts_angles_from_the_image_vertical() -> None:
     """A tilted phone is reported, not corrected (an oblique treadmill tilts the ground line
-    too): angles from the image vertical move by the roll, the foot-strike angle (relative to
-    the flat foot), lengths and timing do not."""
+    too): angles from the image vertical or horizontal move by the roll (the foot-strike
+    angle too: it has no flat-foot reference, see landing_angle), lengths and timing do not."""
     seq, truth = synthetic_sequence(fps=60, duration_s=8, camera=Camera(roll_deg=4.0))
     m = _metrics(seq)
     tr = truth["metrics"]
     assert m["trunk_lean_deg"]["value"] == pytest.approx(tr["trunk_lean_deg"]["value"] - 4.0,
                                                          abs=TOL["deg"])
-    _check(m, tr, TOL, ("cadence_spm", "foot_strike_angle_deg", "knee_flexion_ic_deg",
+    # Facing left, this roll reads the foot 4 deg more toes-up (and the trunk 4 deg back).
+    assert m["foot_strike_angle_deg"]["value"] == pytest.approx(
+        tr["foot_strike_angle_deg"]["value"] + 4.0, abs=TOL["deg"])
+    _check(m, tr, TOL, ("cadence_spm", "knee_flexion_ic_deg",
                         "contact_time_ms", "duty_factor_pct", "vertical_oscillation_pct_leg"))
 
 

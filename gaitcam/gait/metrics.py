@@ -28,12 +28,13 @@ Metric definitions (sign conventions in docs/report_schema.md):
 - cadence_spm: 120 / stride period, the period being the least-squares slope of all event times
   (IC, TO or midstance of each foot) against their stride index, with outliers removed.
 - trunk_lean_deg: mid-hip->mid-shoulder vs vertical at each midstance (+ forward).
-- overstride_pct_leg, shank_angle_ic_deg, foot_strike_angle_deg, knee_flexion_ic_deg: at each
-  IC, from the raw (unsmoothed) keypoints in the last max(0.08 s, 2.5 frames) before contact,
-  fitted with a straight line in time and read at the contact time (smoothing would mix in the
-  fast changes after the foot lands).
-- foot_strike_angle_deg is relative to the same foot's heel->toe angle when flat at midstance
-  (see _flat_foot_angle), as Altman & Davis (2012) subtract the standing foot angle.
+- overstride_pct_leg, shank_angle_ic_deg, knee_flexion_ic_deg: at each IC, from the raw
+  (unsmoothed) keypoints in the last max(0.08 s, 2.5 frames) before contact, fitted with a
+  straight line in time and read at the contact time (smoothing would mix in the fast changes
+  after the foot lands).
+- foot_strike_angle_deg: at each IC, the landing angle of the heel->toe landmark line (see
+  landing_angle): the median of the raw angle over the approach's last LANDING_WINDOW_S,
+  measured from the image horizontal like the other angles (a tilted phone shifts it).
 - foot_strike_pattern: from foot_strike_angle_deg with registry.FOOT_STRIKE_THRESHOLDS_DEG.
 - vertical_oscillation_pct_leg: per stride, the mean over its two steps of the mid-hip height
   at mid-flight minus that at midstance (the pelvis is lowest at midstance and highest
@@ -77,6 +78,10 @@ LEG_FRACTION_OF_HEIGHT = 0.491
 #: Side view: the far leg's values are used only if the pose model saw it at least this well
 #: (mean visibility of its knee, ankle, heel and toe at its contacts).
 FAR_MIN_VISIBILITY = 0.75
+#: The foot-strike angle is read over the last this many seconds before contact (at least 2.5
+#: frames, so three samples at 30 fps): the end of the approach, when the foot holds the angle
+#: it lands with.
+LANDING_WINDOW_S = 0.1
 
 SIDE_METRICS = (
     "cadence_spm", "trunk_lean_deg", "overstride_pct_leg", "shank_angle_ic_deg",
@@ -273,6 +278,36 @@ def at_contact(t: np.ndarray, y: np.ndarray, t_ic: np.ndarray | float) -> np.nda
     return out
 
 
+def landing_angle(t: np.ndarray, angle: np.ndarray, t_ic: np.ndarray | float) -> np.ndarray:
+    """Foot angle at landing (deg, the sign of `angle`) for each contact time in t_ic (s).
+
+    The median of the raw samples of `angle` (heel->toe vs horizontal, see
+    series.foot_angle_series) in [t_ic - max(LANDING_WINDOW_S, 2.5 frames), t_ic]; NaN where
+    there is none. Why not a value read exactly at the contact: the foot holds its angle
+    through the end of the approach and rotates fast once it touches (the forefoot slaps down
+    after a heel strike, the heel drops after a forefoot strike), so at 30 fps the samples
+    nearest the contact straddle that rotation; a line through them extrapolated to the
+    contact carries the rotation and amplifies the noise. A median over the approach is
+    unmoved by one sample taken after a contact found a frame late or by one bad frame.
+
+    Not relative to the flat foot: MediaPipe's heel point is not fixed on the shoe. In the air
+    it sits at the back corner of the sole; on a loaded, flat foot it moves up the heel
+    counter, so the flat foot reads 5-12 deg toes-down while the landing foot reads within a
+    few degrees of the sole (rendered runners with known angles, full model; the real
+    treadmill clip by eye). Subtracting the flat-foot angle, as Altman & Davis (2012) subtract
+    the standing foot for skin markers, added that much toes-up bias.
+    """
+    t_ic = np.atleast_1d(np.asarray(t_ic, dtype=np.float64))
+    if len(t_ic) == 0:
+        return np.array([])
+    before = max(LANDING_WINDOW_S, 2.5 * median_dt(t))
+    _, yy, m = window_values(t, angle, t_ic - before, t_ic)
+    out = np.full(len(t_ic), np.nan)
+    for k in np.flatnonzero(m.any(1)):
+        out[k] = small_median(yy[k][m[k]])
+    return out
+
+
 def stride_period(ev: GaitEvents, use_midstance: bool = False) -> tuple[float, int]:
     """Least-squares stride period (s) from every event series sharing it, and the stride count.
 
@@ -387,32 +422,6 @@ def _extremes(t: np.ndarray, y: np.ndarray, ys: np.ndarray,
     return out
 
 
-def _flat_foot_angle(t: np.ndarray, angle: dict[str, np.ndarray],
-                     ev: GaitEvents) -> dict[str, float]:
-    """Heel->toe angle of each foot when flat on the ground (deg), the zero of the foot-strike
-    angle: the median over steps of the raw angle in 25-45% of the contact (after the foot has
-    come down, before heel-off). MediaPipe's heel point sits on the back of the shoe, so a flat
-    foot reads several degrees toes-down; Altman & Davis (2012) likewise subtract the standing
-    foot angle. A side without toe-offs borrows the other side's value (0 if neither has)."""
-    ref = {}
-    for s in SIDES:
-        ic, to = ev.ic[s], ev.to[s]
-        ok = np.isfinite(ic) & np.isfinite(to)
-        vals = []
-        for a, b in zip(ic[ok], to[ok], strict=True):
-            w = span(t, a + 0.25 * (b - a), a + 0.45 * (b - a))
-            seg = angle[s][w]
-            seg = seg[np.isfinite(seg)]
-            if len(seg):
-                vals.append(small_median(seg))
-        ref[s] = float(np.median(vals)) if vals else float("nan")
-    for s in SIDES:
-        if not np.isfinite(ref[s]):
-            other = ref[SIDES[1 - SIDES.index(s)]]
-            ref[s] = other if np.isfinite(other) else 0.0
-    return ref
-
-
 def _oscillation(t: np.ndarray, h: np.ndarray, ev: GaitEvents,
                  strides: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Pelvis travel per stride [a, b): the mean over its steps of (high - low), each read at
@@ -507,15 +516,14 @@ def side_metrics(
         "foot_strike_angle_deg": ["heel", "foot_index"],
         "knee_flexion_ic_deg": ["hip", "knee", "ankle"],
     }
-    flat = _flat_foot_angle(t, {s: contact_series[s]["foot_strike_angle_deg"] for s in SIDES},
-                            ev)
     for key, parts in landmarks.items():
         vals = {}
         for s in sides:
-            v = at_contact(t, contact_series[s][key], ev.ic[s])
             if key == "foot_strike_angle_deg":
-                v = v - flat[s]
-            elif key == "knee_flexion_ic_deg":  # a straight line before contact may overshoot
+                v = landing_angle(t, contact_series[s][key], ev.ic[s])
+            else:
+                v = at_contact(t, contact_series[s][key], ev.ic[s])
+            if key == "knee_flexion_ic_deg":  # a straight line before contact may overshoot
                 v = np.maximum(v, 0.0)
             vals[s] = list(zip(ev.ic[s], v, strict=True))
         idx = [SIDE[s][p] for s in sides for p in parts]
@@ -728,7 +736,7 @@ def compute_metrics(
 __all__ = [
     "ALL_METRICS", "FRONTAL_METRICS", "LEG_FRACTION_OF_HEIGHT", "SIDE_METRICS", "UNITS",
     "asymmetry_pct", "at_contact", "compute_metrics", "entry", "foot_strike_pattern",
-    "frontal_metrics", "not_measurable", "per_contact", "side_metrics", "stride_period",
-    "far_leg",
-    "FAR_MIN_VISIBILITY",
+    "frontal_metrics", "landing_angle", "not_measurable", "per_contact", "side_metrics",
+    "stride_period", "far_leg",
+    "FAR_MIN_VISIBILITY", "LANDING_WINDOW_S",
 ]
