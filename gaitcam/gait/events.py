@@ -45,11 +45,13 @@ import numpy as np
 
 from gaitcam.errors import NoGaitError
 from gaitcam.gait.signal import (
+    despike,
     dominant_period,
     local_extrema,
     median_dt,
     refine_extremum,
     small_median,
+    smooth,
     span,
     window_values,
 )
@@ -291,7 +293,7 @@ def stride_period(t: np.ndarray, signals: list[np.ndarray]) -> tuple[float, floa
 
 def _side_contacts(
     t: np.ndarray, xy: np.ndarray, xy_smooth: np.ndarray, side: str, leg: float, stride: float,
-    observed: np.ndarray | None = None,
+    observed: np.ndarray | None = None, z_heel: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(IC times, TO times, contact runs (K, 2) start/end times) of one foot (side view).
 
@@ -303,6 +305,8 @@ def _side_contacts(
     first half, toe: second half). One point rather than the lower of two avoids the bias of
     a minimum of two noisy values. Only measured (not gap-filled) samples are used when `observed`
     (T, 33) is given.
+    `z_heel` (T,): the heel's forward position relative to the hip (leg lengths); with it,
+    two contact runs count as one unless the foot swung forward between them.
     """
     ix = SIDE[side]
     # Each point's own ground level: MediaPipe's heel point sits on the back of the shoe,
@@ -327,10 +331,14 @@ def _side_contacts(
     sd = max(noise_sd(t, pts["heel"]), noise_sd(t, pts["foot_index"]))
     cap = _APPROACH_CAP + 2.0 * sd
     contact = np.where(ok, hs < _CONTACT_THR, False)
-    # Close gaps shorter than 8% of a stride; keep runs spanning >= 5% of a stride.
+    # Close gaps shorter than 8% of a stride, and gaps in which the foot did not swing
+    # forward (a far foot seen badly can seem to lift in midstance); keep runs spanning >= 5%
+    # of a stride.
     merged: list[list[int]] = []
     for a, b in _runs(contact):
-        if merged and t[a] - t[merged[-1][1]] < 0.08 * stride:
+        if merged and (t[a] - t[merged[-1][1]] < 0.08 * stride or (
+                z_heel is not None and t[a] - t[merged[-1][1]] < 0.5 * stride
+                and not _swung(z_heel, merged[-1][1], a))):
             merged[-1][1] = b
         else:
             merged.append([a, b])
@@ -382,6 +390,19 @@ def _side_contacts(
     return ics, tos, np.array(runs).reshape(-1, 2)
 
 
+#: Between two contacts of one foot its heel swings forward relative to the hip by at least
+#: this much (leg lengths).
+_MIN_SWING_LEGS = 0.1
+
+
+def _swung(z: np.ndarray, i: int, j: int) -> bool:
+    """Whether z (forward heel position, leg lengths) rose by _MIN_SWING_LEGS somewhere in the
+    samples i..j above its value at i (unknown: True)."""
+    v = z[i:j + 1]
+    v = v[np.isfinite(v)]
+    return len(v) < 2 or float(v.max() - v[0]) >= _MIN_SWING_LEGS
+
+
 def _turning_points(t: np.ndarray, z: np.ndarray, kind: str, stride: float) -> np.ndarray:
     """Sub-frame times of the maxima (or minima) of a smooth periodic signal z."""
     dt = median_dt(t)
@@ -401,6 +422,67 @@ def _median_lag(events: np.ndarray, marks: np.ndarray, lo: float, hi: float) -> 
     return (float(np.median(lags)), len(lags)) if lags else (float("nan"), 0)
 
 
+#: Leg points further than this (leg lengths) from their running median over +-0.07 s are
+#: single-frame jumps of the pose model (see signal.despike), not motion.
+_SPIKE_LEGS = 0.1
+#: Feet closer than this horizontally (leg lengths) are passing each other: which one leads is
+#: not decided there.
+_LEVEL_FEET_LEGS = 0.1
+_LEG_POINTS = tuple(SIDE[s][p] for s in SIDES for p in ("knee", "ankle", "heel", "foot_index"))
+
+
+def despike_legs(
+    t: np.ndarray, xy: np.ndarray, xy_smooth: np.ndarray, leg: float,
+    observed: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(xy, xy_smooth, observed) with the leg points' short jumps removed (signal.despike).
+
+    Where the legs cross, the pose model often puts one foot's point on the other foot for a
+    frame or two; smoothing spreads such a jump over a tenth of a second, enough to lift a
+    planted foot above the contact threshold or to bend a turning point. Replaced samples
+    count as not observed (they are interpolated). Unchanged when nothing is replaced.
+    """
+    if not np.isfinite(leg) or leg <= 0:
+        return xy, xy_smooth, observed
+    idx = list(_LEG_POINTS)
+    clean, spike = despike(t, xy[:, idx], _SPIKE_LEGS * leg)
+    if not spike.any():
+        return xy, xy_smooth, observed
+    xy = xy.copy()
+    xy[:, idx] = clean
+    if observed is not None:
+        observed = observed.copy()
+        observed[:, idx] &= ~spike
+    return xy, smooth(t, xy), observed
+
+
+def relabel_by_steps(
+    t: np.ndarray, xy: np.ndarray, xy_smooth: np.ndarray, facing: str, leg: dict[str, float],
+    observed: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(xy, xy_smooth, observed) with each frame's leading leg labelled as the foot of the
+    current step, the steps found without the labels (gaitcam.gait.walking: front-heel
+    envelope). Unchanged when no regular stepping is found that way.
+
+    The pose model's leg labels can be wrong for whole stretches (the far leg hidden behind
+    the near one; at 60 fps the label-swap repair sometimes exchanges stretches between two
+    single-frame glitches), which breaks each foot's periodicity; the label-free step order
+    does not depend on them.
+    """
+    from gaitcam.gait.walking import detect_walking_events, exchange_legs, leading_leg_flips
+
+    try:
+        steps = detect_walking_events(t, xy_smooth, facing, leg["mean"], CADENCE_RANGE_SPM)
+    except NoGaitError:
+        return xy, xy_smooth, observed
+    flip = leading_leg_flips(t, xy, facing, steps, _LEVEL_FEET_LEGS * leg["mean"])
+    if not flip.any():
+        return xy, xy_smooth, observed
+    arrays = (xy,) if observed is None else (xy, observed)
+    out = exchange_legs(flip, *arrays)
+    return out[0], smooth(t, out[0]), (None if observed is None else out[1])
+
+
 def detect_side_events(
     t: np.ndarray, xy: np.ndarray, xy_smooth: np.ndarray, facing: str,
     leg: dict[str, float], observed: np.ndarray | None = None,
@@ -417,6 +499,8 @@ def detect_side_events(
     stride in which the foot was seen on the ground. With fewer than 3 kinks to measure the
     delay, the kinks themselves are used.
     """
+    xy, xy_smooth, observed = despike_legs(t, xy, xy_smooth, leg["mean"], observed)
+    xy, xy_smooth, observed = relabel_by_steps(t, xy, xy_smooth, facing, leg, observed)
     fwd = -1.0 if facing == "left" else 1.0
     mid = (xy_smooth[:, LEFT_HIP, 0] + xy_smooth[:, RIGHT_HIP, 0]) / 2
     zeni = {s: fwd * (xy_smooth[:, SIDE[s]["heel"], 0] - mid) / leg[s] for s in SIDES}
@@ -431,8 +515,8 @@ def detect_side_events(
         if not np.isfinite(leg[s]):
             ic[s], to[s] = np.array([]), np.array([])
             continue
-        a, b, runs = _side_contacts(t, xy, xy_smooth, s, leg[s], stride, observed)
         z_heel = zeni[s]
+        a, b, runs = _side_contacts(t, xy, xy_smooth, s, leg[s], stride, observed, z_heel)
         z_toe = fwd * (xy_smooth[:, SIDE[s]["foot_index"], 0] - mid) / leg[s]
         fronts = _turning_points(t, z_heel, "max", stride)
         backs = _turning_points(t, z_toe, "min", stride)

@@ -13,6 +13,8 @@ use the real timestamps, so variable-frame-rate clips keep their true timing.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 #: Gaps (runs of NaN) at most this long, in seconds from the last good sample to the next, are
@@ -290,3 +292,54 @@ def polyfit_many(
             sol[det_ok] = np.linalg.solve(a[det_ok], b[det_ok][..., None])[..., 0]
         coef[good] = sol
     return coef, n
+
+
+def running_median(t: np.ndarray, x: np.ndarray, half_s: float, full: bool = False
+                   ) -> np.ndarray:
+    """Centred running median of x (T, ...) over +-half_s seconds (at least one sample each
+    side), NaN-aware; NaN where the window has no finite sample, or with `full` where any
+    sample of the window is missing (a one-sided median lags a trend)."""
+    x = np.asarray(x, dtype=np.float64)
+    h = max(1, int(round(half_s / median_dt(t))))
+    flat = x.reshape(len(x), -1)
+    pad = np.full((h, flat.shape[1]), np.nan)
+    win = np.lib.stride_tricks.sliding_window_view(np.concatenate([pad, flat, pad]), 2 * h + 1,
+                                                   axis=0)
+    if full:
+        return np.median(win, axis=-1).reshape(x.shape)  # NaN propagates
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        med = np.nanmedian(win, axis=-1)
+    return med.reshape(x.shape)
+
+
+def despike(
+    t: np.ndarray, x: np.ndarray, threshold: float, half_s: float = 0.07
+) -> tuple[np.ndarray, np.ndarray]:
+    """Remove short outliers from tracks x (T, K, D) (a Hampel filter scaled to time).
+
+    A point (row k of x, all D coordinates together) is a spike where it lies more than
+    `threshold` (units of x) from its running median over +-half_s seconds; spikes are
+    replaced by linear interpolation in time between the good samples around them. A running
+    median follows steps, ramps and kinks exactly and only rejects excursions lasting less
+    than about half its window (<= 0.07 s: a frame or two at 30 fps, up to four at 60 fps),
+    such as a foot point jumping to the other foot for a frame where the legs cross. Samples
+    whose window reaches past the clip's ends or into a gap are never spikes.
+    Returns (cleaned copy, (T, K) bool mask of replaced samples).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    med = running_median(t, x, half_s, full=True)
+    with np.errstate(invalid="ignore"):
+        spike = np.sqrt(((x - med) ** 2).sum(-1)) > threshold  # NaN (edges, gaps): False
+    if not spike.any():
+        return x.copy(), spike
+    out = x.copy()
+    out[spike] = np.nan
+    for k in np.flatnonzero(spike.any(0)):
+        good = np.isfinite(out[:, k]).all(-1)
+        if good.sum() < 2:
+            continue
+        bad = spike[:, k]
+        for d in range(x.shape[-1]):
+            out[bad, k, d] = np.interp(t[bad], t[good], out[good, k, d])
+    return out, spike

@@ -138,51 +138,100 @@ def _alternate(ics: np.ndarray, leads: np.ndarray, step: float) -> list[str]:
     return sides
 
 
-def relabel_legs(cp: CleanPose, ev: GaitEvents, tilt_deg: float = 0.0) -> CleanPose:
-    """`cp` with each frame's leading leg labelled as the foot of the current step.
+def _row_mean(x: np.ndarray) -> np.ndarray:
+    """Mean of each row's finite values; NaN for a row with none (no warning)."""
+    ok = np.isfinite(x)
+    n = ok.sum(axis=1)
+    total = np.where(ok, x, 0.0).sum(axis=1)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def leading_leg_flips(t: np.ndarray, xy: np.ndarray, facing: str, ev: GaitEvents,
+                      min_gap: float = 0.0) -> np.ndarray:
+    """(T,) bool: frames whose leg labels disagree with the step order of `ev` (side view).
 
     From the moment the feet pass each other before a contact (the smallest distance between
     them) to the moment they pass after it, the foot that lands at that contact is the forward
-    one (by its ankle, heel and toe); where the labels say otherwise, the two legs' landmarks
-    (hip, knee, ankle, heel, toe) and their visibility are exchanged. The smoothed tracks are
-    recomputed.
+    one (by its ankle, heel and toe). xy: (T, 33, 2) per-frame pixels levelled to the ground
+    line (not smoothed: smoothing would mix swapped frames). Only frames between the feet
+    passing before the first contact and after the last one, with both feet seen more than
+    `min_gap` pixels apart horizontally, can be True.
     """
     steps = ev.steps()
+    flip = np.zeros(len(t), bool)
     if len(steps) < 2:
-        return cp
-    from gaitcam.gait.series import level_xy
-
-    t = cp.t
-    fwd = -1.0 if (cp.view.facing or "left") == "left" else 1.0
-    xs = level_xy(cp.xy, tilt_deg)  # per frame: smoothing would mix swapped frames
-    feet = {s: np.nanmean(xs[:, [SIDE[s][p] for p in ("ankle", "heel", "foot_index")], 0],
-                          axis=1) for s in SIDES}
+        return flip
+    fwd = -1.0 if facing == "left" else 1.0
+    feet = {s: _row_mean(xy[:, [SIDE[s][p] for p in ("ankle", "heel", "foot_index")], 0])
+            for s in SIDES}
     left_ahead = fwd * (feet["left"] - feet["right"]) > 0
     times = np.array([x for x, _ in steps])
     # The leading foot changes when the swinging foot passes the planted one: where the
     # (label-free) distance between the feet is smallest between two contacts.
     gap = smooth(t, np.abs(feet["left"] - feet["right"]))
-    cross = []
-    for a, b in zip(times[:-1], times[1:], strict=True):
+    step = float(np.median(np.diff(times)))
+
+    def passing(a: float, b: float) -> float:
+        """Time the feet pass each other within (a, b); NaN when that is not seen (the
+        smallest gap falls on the window's edge, at the clip's ends or a gap)."""
         w = np.flatnonzero((t > a) & (t < b) & np.isfinite(gap))
-        cross.append(float(t[w[np.argmin(gap[w])]]) if len(w) else (a + b) / 2)
-    bounds = np.concatenate([[-np.inf], cross, [np.inf]])
+        if len(w) < 3:
+            return float("nan")
+        j = int(np.argmin(gap[w]))
+        return float(t[w[j]]) if 0 < j < len(w) - 1 else float("nan")
+
+    cross = [passing(a, b) for a, b in zip(times[:-1], times[1:], strict=True)]
+    cross = [c if np.isfinite(c) else (a + b) / 2
+             for c, a, b in zip(cross, times[:-1], times[1:], strict=True)]
+    # Before the first step's passing (and after the last's) the leading foot is unknown.
+    cross = [passing(times[0] - 1.2 * step, times[0]), *cross,
+             passing(times[-1], times[-1] + 1.2 * step)]
+    # The smoothed gap's low point can miss the frame where the feet change order by a frame;
+    # the nearest change of order within 0.15 step (if any) is the exact boundary.
+    ahead = fwd * (feet["left"] - feet["right"])
+    flips_at = np.flatnonzero(np.isfinite(ahead[:-1]) & np.isfinite(ahead[1:])
+                              & (np.sign(ahead[:-1]) != np.sign(ahead[1:])))
+    change = (t[flips_at] + t[flips_at + 1]) / 2
+    near = max(0.15 * step, 1.5 * median_dt(t))
+    for i, c in enumerate(cross):
+        d = np.abs(change - c)
+        if len(d) and d.min() <= near:
+            cross[i] = float(change[np.argmin(d)])
+    first, last = cross[0], cross[-1]
+    inner = cross[1:-1]
+    bounds = np.concatenate([[-np.inf], inner, [np.inf]])
     k = np.searchsorted(bounds, t, side="right") - 1
     want_left = np.array([steps[i][1] == "left" for i in np.clip(k, 0, len(steps) - 1)])
-    # Only within the stepping (half a step beyond the first and last contacts).
-    half = 0.5 * float(np.median(np.diff(times))) if len(times) > 1 else 0.0
-    inside = (t >= times[0] - half) & (t <= times[-1] + half)
-    flip = inside & np.isfinite(feet["left"]) & np.isfinite(feet["right"]) & (
-        left_ahead != want_left)
+    inside = (t >= (first if np.isfinite(first) else inner[0] if inner else times[0])) & (
+        t <= (last if np.isfinite(last) else inner[-1] if inner else times[-1]))
+    # Where the feet are level (passing each other) "ahead" is noise: keep the labels.
+    apart = np.abs(feet["left"] - feet["right"]) > min_gap
+    return inside & apart & (left_ahead != want_left)
+
+
+def exchange_legs(flip: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Copies of `arrays` (T, 33, ...) with the two legs' landmarks (hip, knee, ankle, heel,
+    toe) exchanged in the frames where `flip` (T,) is True."""
+    out = tuple(np.array(a, copy=True) for a in arrays)
+    for part in _LEG_PARTS:
+        a, b = SIDE["left"][part], SIDE["right"][part]
+        for arr in out:
+            arr[flip, a], arr[flip, b] = arr[flip, b].copy(), arr[flip, a].copy()
+    return out
+
+
+def relabel_legs(cp: CleanPose, ev: GaitEvents, tilt_deg: float = 0.0) -> CleanPose:
+    """`cp` with each frame's leading leg labelled as the foot of the current step
+    (`leading_leg_flips`): where the labels say otherwise, the two legs' landmarks (hip, knee,
+    ankle, heel, toe) and their visibility are exchanged. The smoothed tracks are recomputed.
+    """
+    from gaitcam.gait.series import level_xy
+
+    flip = leading_leg_flips(cp.t, level_xy(cp.xy, tilt_deg), cp.view.facing or "left", ev)
     if not flip.any():
         return cp
-    pairs = [(SIDE["left"][p], SIDE["right"][p]) for p in _LEG_PARTS]
-    xy, vis, obs = cp.xy.copy(), cp.visibility.copy(), cp.observed.copy()
-    for a, b in pairs:
-        for arr in (xy, vis, obs):
-            arr[flip, a], arr[flip, b] = arr[flip, b].copy(), arr[flip, a].copy()
-    xy_s = smooth(t, xy)
-    return replace(cp, xy=xy, xy_smooth=xy_s, visibility=vis, observed=obs,
+    xy, vis, obs = exchange_legs(flip, cp.xy, cp.visibility, cp.observed)
+    return replace(cp, xy=xy, xy_smooth=smooth(cp.t, xy), visibility=vis, observed=obs,
                    swapped_frames=cp.swapped_frames + int(flip.sum()))
 
 
