@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gaitcam.errors import ModelError
+from gaitcam.offline import block_mediapipe_metrics
 
 MODEL_NAMES: tuple[str, ...] = ("lite", "full", "heavy")
 DEFAULT_MODEL = "full"
@@ -113,6 +114,7 @@ def create_landmarker(
     if running_mode not in RUNNING_MODES:
         raise ValueError(f"running_mode must be one of {RUNNING_MODES}, got {running_mode!r}")
     path = model_path(name)
+    block_mediapipe_metrics()  # before any landmarker exists: no usage upload to Google
 
     from mediapipe.tasks.python.core.base_options import BaseOptions
     from mediapipe.tasks.python.vision import pose_landmarker
