@@ -11,6 +11,13 @@ analyze_sequence on each with each pose model, and compares the report with the 
 - initial-contact timing error; in rear/front views the slope of MediaPipe's hip line against
   the drawn pelvis (does the pose model follow a pelvic drop at all?).
 
+Rear/front clips: the waistband line is measured from the clip's video
+(gaitcam.pelvis_line, every frame) and passed to the analysis, as `gaitcam analyze` does;
+the pelvic-drop target line says which method gave the value. The lines are cached as
+NN_....<model>.pelvis.npz in --cache-dir (or, when rendering fresh, next to the poses);
+with --reuse and no --cache-dir they are measured again (a few seconds a clip) and not
+written, so a shared read-only grid folder stays untouched.
+
 The analysis runs twice per clip: with view "auto" (as a user runs it) and with the true view
 given (to separate view detection from measurement).
 
@@ -93,6 +100,7 @@ class Result:
     ic_total: int = 0
     swaps: dict = field(default_factory=dict)
     hip_slope: float | None = None
+    pelvis_method: dict = field(default_factory=dict)  # mode -> method or None
     timings: dict = field(default_factory=dict)
 
 
@@ -169,7 +177,25 @@ def _events(report: dict, truth: dict, res: Result) -> None:
                 res.ic_missed += 1
 
 
-def run_clip(clip: Clip, models: list[str], folder: Path, reuse: bool = False) -> list[Result]:
+def _pelvis_line(video: Path, seq, clip: Clip, model: str, folder: Path, reuse: bool,
+                 cache_dir: Path | None):
+    """The clip's waistband line (gaitcam.pelvis_line), from the cache when there is one."""
+    from gaitcam.pelvis_line import PelvisLine, measure_pelvis_line
+
+    name = f"{clip.name}.{model}.pelvis.npz"
+    for where in (cache_dir, folder):
+        if where is not None and (where / name).exists() and (where is cache_dir or reuse):
+            return PelvisLine.load(where / name)
+    line = measure_pelvis_line(video, seq)
+    target = cache_dir if cache_dir is not None else (None if reuse else folder)
+    if target is not None:
+        target.mkdir(parents=True, exist_ok=True)
+        line.save(target / name)
+    return line
+
+
+def run_clip(clip: Clip, models: list[str], folder: Path, reuse: bool = False,
+             cache_dir: Path | None = None) -> list[Result]:
     """Render (or reuse), extract poses (or reuse the cached .pose.npz) and analyse one clip."""
     from gaitcam.analysis import analyze_sequence
     from gaitcam.pose import extract_pose
@@ -204,17 +230,23 @@ def run_clip(clip: Clip, models: list[str], folder: Path, reuse: bool = False) -
         res.detected = float(seq.detected_fraction)
         res.swaps = {p: _swap_rate(seq.xy, xy_true, p)
                      for p in ("shoulder", "hip", "knee", "ankle")}
+        pelvis = None
         if true_view != "side":
             ha, ht = _hip_angle(seq.xy), _hip_angle(xy_true)
             ok = np.isfinite(ha)
             if ok.sum() > 10 and np.ptp(ht[ok]) > 2.0:
                 res.hip_slope = float(np.polyfit(ht[ok], ha[ok], 1)[0])
+            t2 = time.perf_counter()
+            pelvis = _pelvis_line(video, seq, clip, model, folder, reuse, cache_dir)
+            res.timings["pelvis_line_s"] = round(time.perf_counter() - t2, 1)
         for mode, view in (("auto", "auto"), ("given", true_view)):
             try:
-                report = analyze_sequence(seq, view=view, runner_height_cm=height_cm)
+                report = analyze_sequence(seq, view=view, runner_height_cm=height_cm,
+                                          pelvis_line=pelvis)
             except GaitcamError as exc:
                 res.error = f"analysis ({mode}): {exc.message}"
                 continue
+            res.pelvis_method[mode] = report["quality"].get("pelvic_drop_method")
             if mode == "auto":
                 res.view_auto = report["view"]["view"]
             else:
@@ -327,9 +359,15 @@ def tables(results: list[Result], models: list[str]) -> str:
             rear = [r for r in rs if r.view_key == "rear"]
             pdp = [r.metrics.get(mode, {}).get("pelvic_drop_deg") for r in rear]
             pd = [abs(m - t) for m, t in (c for c in pdp if c) if m is not None]
+            methods: dict[str, int] = {}
+            for r in rear:
+                if mode in r.pelvis_method:
+                    m = r.pelvis_method[mode] or "not measurable"
+                    methods[m] = methods.get(m, 0) + 1
+            how = ", ".join(f"{k} {v}" for k, v in sorted(methods.items())) or "-"
             lines.append(f"| pelvic drop within 2 deg (rear, view {mode}) | "
                          f"{sum(e <= 2.0 for e in pd)}/{len(pd)} clips, max error "
-                         f"{_fmt(max(pd) if pd else None)} deg |")
+                         f"{_fmt(max(pd) if pd else None)} deg; method: {how} |")
         lines.append("| foot-strike pattern right (side, contacts) | "
                      f"{_ratio([r.patterns.get('auto', (0, 0)) for r in side])} |")
         lines.append("| overstride direction right (side, contacts) | "
@@ -358,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reuse", action="store_true",
                    help="with --keep: reuse clips and poses already there (re-run the analysis)")
     p.add_argument("--limit", type=int, default=None, help="only the first N clips")
+    p.add_argument("--cache-dir", type=Path, default=None,
+                   help="read/write the rear/front clips' waistband lines (.pelvis.npz) here")
     args = p.parse_args(argv)
     models = args.models.split(",") if args.models else (["full"] if args.quick
                                                           else ["lite", "full"])
@@ -370,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for k, clip in enumerate(clips):
-            rs = run_clip(clip, models, folder, reuse=args.reuse and args.keep is not None)
+            rs = run_clip(clip, models, folder, reuse=args.reuse and args.keep is not None,
+                          cache_dir=args.cache_dir)
             results += rs
             for r in rs:
                 cad = r.metrics.get("auto", {}).get("cadence_spm", (None, None))

@@ -29,10 +29,17 @@ from gaitcam.gait.events import (
 )
 from gaitcam.gait.metrics import FAR_MIN_VISIBILITY, compute_metrics, far_leg
 from gaitcam.gait.passes import choose_pass
+from gaitcam.gait.pelvis import (
+    HIP_LANDMARKS_NOTE,
+    LineSeries,
+    mark_hip_landmarks,
+    pelvic_drop_entry,
+)
 from gaitcam.gait.prepare import CleanPose, prepare
 from gaitcam.gait.series import level_xy
 from gaitcam.gait.walking import detect_walking_events, gait_type, relabel_legs
 from gaitcam.landmarks import LEFT_HIP, RIGHT_HIP
+from gaitcam.models import MODEL_NAMES
 from gaitcam.pose_sequence import PoseSequence
 
 try:
@@ -174,8 +181,9 @@ def find_gait(cp: CleanPose) -> tuple[CleanPose, GaitEvents, dict]:
     Side view: the contact-kink detector (gaitcam.gait.events.detect_side_events) first; if it
     finds no gait (typically walking, whose leg labels the pose model mixes up at double
     support), the label-free step detector (gaitcam.gait.walking), after which the legs are
-    relabelled by step. Returns (cp, events with `gait` set, report["gait"] dict); cp is the
-    relabelled pose when the legs were relabelled. Raises NoGaitError.
+    relabelled by step (running too: the metrics then read each step's leading leg under its
+    label). Returns (cp, events with `gait` set, report["gait"] dict); cp is the relabelled
+    pose when the legs were relabelled. Raises NoGaitError.
     """
     if cp.view.view == "side":
         # Heights are measured square to the ground line (a tilted phone or an oblique
@@ -186,6 +194,8 @@ def find_gait(cp: CleanPose) -> tuple[CleanPose, GaitEvents, dict]:
         try:
             ev = detect_side_events(cp.t, level_xy(cp.xy, tilt), xs, facing, cp.leg,
                                     cp.observed)
+            # The metrics read the legs by label too: label them by step as the events did.
+            cp = relabel_legs(cp, ev, tilt)
         except NoGaitError as err:
             try:
                 ev = detect_walking_events(cp.t, xs, facing, cp.leg["mean"])
@@ -221,14 +231,44 @@ def _choose_pass(seq: PoseSequence, cp: CleanPose, view: str
     return part, prepare(part, view), (chosen.t0, chosen.t1), note
 
 
+def _pelvic_drop(seq: PoseSequence, cp: CleanPose, ev: GaitEvents, current: dict,
+                 pelvis_line: LineSeries | None) -> tuple[dict, dict]:
+    """Rear/front view: pelvic_drop_deg from the pelvis line seen in the image when one was
+    measured (gaitcam.gait.pelvis), else the hip-landmark value; and {"method",
+    "measured_fraction"}."""
+    if pelvis_line is None:
+        # Keypoints from a MediaPipe model (not drawn or synthetic ones): its hips barely tilt.
+        return mark_hip_landmarks(current, seq.source.get("model") in MODEL_NAMES)
+    conf = 1.0 if cp.view.forced else cp.view.confidence
+    return pelvic_drop_entry(pelvis_line, ev, cp.view.view, cp.t, cp.xy, cp.ground_tilt_deg,
+                             conf)
+
+
+def frontal_midstances(seq: PoseSequence, view: str = "auto") -> np.ndarray | None:
+    """Midstance times (s, sorted) of a rear/front-view clip: the frames where the pelvis line
+    is read (gaitcam.pelvis_line.measure_pelvis_line). None for a side view. Raises like
+    analyze_sequence."""
+    cp = prepare(seq, view)
+    if cp.view.view == "side":
+        return None
+    _, ev, _ = find_gait(cp)
+    ms = np.concatenate([np.asarray(ev.midstance[s], dtype=np.float64)
+                         for s in ("left", "right")])
+    return np.sort(ms[np.isfinite(ms)])
+
+
 def analyze_sequence(
-    seq: PoseSequence, view: str = "auto", runner_height_cm: float | None = None
+    seq: PoseSequence, view: str = "auto", runner_height_cm: float | None = None,
+    pelvis_line: LineSeries | None = None,
 ) -> dict:
     """The report dict (docs/report_schema.md) of one clip's keypoints, without "plan".
 
     view: "auto" or a forced "side", "rear" or "front". runner_height_cm: enables
-    vertical_oscillation_cm. Raises NoPersonError / NoGaitError (GaitcamError) with a friendly
-    message when the clip cannot be analysed.
+    vertical_oscillation_cm. pelvis_line: the waistband line of the clip's frames
+    (gaitcam.pelvis_line.measure_pelvis_line); in a rear/front view pelvic_drop_deg is then
+    read from it (or declared not measurable when it was not found reliably); without it, from
+    the hip landmarks ("method" says which). Raises NoPersonError / NoGaitError
+    (GaitcamError) with a friendly message when the clip cannot be analysed.
     """
     if runner_height_cm is not None and not 80 <= float(runner_height_cm) <= 250:
         raise GaitcamError(
@@ -238,6 +278,10 @@ def analyze_sequence(
     _, cp, window, pass_note = _choose_pass(seq, cp, view)
     cp, ev, gait = find_gait(cp)
     metrics = compute_metrics(cp, ev, runner_height_cm)
+    pelvis_info: dict = {"method": None, "measured_fraction": None}
+    if cp.view.view != "side":
+        metrics["pelvic_drop_deg"], pelvis_info = _pelvic_drop(
+            seq, cp, ev, metrics["pelvic_drop_deg"], pelvis_line)
     for key, e in metrics.items():
         e["status"] = _status(key, e, ev.gait)
     # per_stride and per_contact (the bulk of a long clip's report) are built from plain
@@ -245,6 +289,8 @@ def analyze_sequence(
     metrics = {k: {f: v if f in ("per_stride", "per_contact") else _jsonable(v)
                    for f, v in e.items()} for k, e in metrics.items()}
     warnings = _warnings(seq, cp, ev, metrics)
+    if pelvis_info["method"] == "hip_landmarks":
+        warnings.append(f"Pelvic drop: {HIP_LANDMARKS_NOTE}")
     if pass_note:
         warnings.insert(0, pass_note)
     if ev.gait == "walking":
@@ -264,6 +310,8 @@ def analyze_sequence(
             "label_swaps_fixed": int(cp.swapped_frames),
             "analysed_s": None if window is None else [round(window[0], 3),
                                                        round(window[1], 3)],
+            "pelvic_drop_method": pelvis_info["method"],
+            "pelvic_drop_steps_measured": pelvis_info["measured_fraction"],
         },
         "view": cp.view.as_dict(),
         "gait": gait,

@@ -1,5 +1,8 @@
 """The `gaitcam analyze` pipeline: video -> poses -> report (+ plan) -> files.
 
+Rear/front view: after the pose, the waistband line is measured at the midstance frames
+(gaitcam.pelvis_line) and pelvic drop read from it.
+
 Writes into the output folder: report.json (docs/report_schema.md), pose.npz (the
 PoseSequence), strides.csv (per-stride metric values), plan.html (printable plan) and
 overlay.mp4 (H.264, drawn while inference runs). Files are written to temporary names and
@@ -16,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gaitcam import __version__
 from gaitcam.errors import GaitcamError
@@ -24,6 +27,9 @@ from gaitcam.models import DEFAULT_MODEL
 from gaitcam.pose import ProgressFn, extract_pose
 from gaitcam.pose_sequence import PoseSequence
 from gaitcam.video import probe
+
+if TYPE_CHECKING:
+    from gaitcam.pelvis_line import PelvisLine
 
 SCHEMA_VERSION = "1.0"
 
@@ -63,12 +69,17 @@ def build_report(
     view: str = "auto",
     runner_height_cm: float | None = None,
     weekly_km: list[float] | None = None,
+    pelvis_line: PelvisLine | None = None,
 ) -> dict[str, Any]:
-    """The full report of a pose sequence: analysis, source, and the personal plan."""
+    """The full report of a pose sequence: analysis, source, and the personal plan.
+
+    pelvis_line: the clip's waistband line (gaitcam.pelvis_line), for pelvic drop in a
+    rear/front view (see gaitcam.analysis.analyze_sequence)."""
     from gaitcam.advice import build_plan
     from gaitcam.analysis import analyze_sequence
 
-    report = analyze_sequence(seq, view=view, runner_height_cm=runner_height_cm)
+    report = analyze_sequence(seq, view=view, runner_height_cm=runner_height_cm,
+                              pelvis_line=pelvis_line)
     report["schema_version"] = SCHEMA_VERSION
     # The report is shared (downloads, history): no local file paths in it.
     source = {**report.get("source", {}), **seq.source}
@@ -114,6 +125,28 @@ def write_strides_csv(report: dict[str, Any], path: Path) -> Path:
     return _write_atomic(path, write)
 
 
+def _pelvis_line(video: Path, seq: PoseSequence, view: str,
+                 timings: dict[str, float]) -> PelvisLine | None:
+    """Rear/front view: the waistband line at the clip's midstances (the analysis is cheap, so
+    it runs once to find them); None for a side view. A clip whose gait cannot be found gets
+    None here and the error from build_report."""
+    from gaitcam.analysis import frontal_midstances
+    from gaitcam.pelvis_line import measure_pelvis_line
+
+    if view == "side":
+        return None
+    try:
+        times = frontal_midstances(seq, view)
+    except GaitcamError:
+        return None
+    if times is None:
+        return None
+    t0 = time.perf_counter()
+    line = measure_pelvis_line(video, seq, times=times)
+    timings["pelvis_line_s"] = time.perf_counter() - t0
+    return line
+
+
 def analyze_video(
     video: str | Path,
     out_dir: str | Path,
@@ -152,8 +185,10 @@ def analyze_video(
                            on_frame=streamer.push if streamer else None)
         timings["pose_s"] = time.perf_counter() - t0
         t1 = time.perf_counter()
-        report = build_report(seq, view=view, runner_height_cm=runner_height_cm)
-        timings["analysis_s"] = time.perf_counter() - t1
+        pelvis = _pelvis_line(video, seq, view, timings)
+        report = build_report(seq, view=view, runner_height_cm=runner_height_cm,
+                              pelvis_line=pelvis)
+        timings["analysis_s"] = time.perf_counter() - t1 - timings.get("pelvis_line_s", 0.0)
     except BaseException:
         if streamer is not None:
             streamer.abort()
