@@ -19,13 +19,16 @@ Side view (method "side: hip-relative turning points + median delay to the conta
    kink (TO likewise with the toe), for every stride whose foot was seen on the ground and
    swept back at least 0.3 leg lengths. With fewer than 3 kinks the kinks themselves are used.
 
-Rear/front view (method "frontal: pelvis minima"): the pelvis (mid-hip) is lowest at
-midstance; each low point is a step, assigned to the foot that is lower in the image then.
-A rear or front camera sees the stance foot slide in depth, which hides the contact kinks in
-height; the foot is lowest in the image when nearest the camera, at toe-off from behind and at
-contact from the front (free hinge fits), and the other event is mirrored about midstance.
-These IC/TO times are approximate (contact time is only reported from the side); the midstance
-times that the rear/front metrics use are those of the pelvis motion.
+Rear/front view (method "frontal: pelvis minima, alternating feet, median kink offset"): the
+pelvis (mid-hip) is lowest at midstance; each clear low point is a step (found without leg
+labels). Steps alternate feet; which chain is the left foot is voted over all steps by the foot
+lower in the image, placed left or right by its hip (the pose model can exchange whole legs'
+labels for a stretch). A rear or front camera sees the stance foot slide in depth, which hides
+the contact kinks in height; the foot is lowest in the image when nearest the camera, at
+toe-off from behind and about contact from the front (free hinge fits). Those kinks jitter by
+tens of ms, so each foot's median offset from midstance is used and stance is taken as
+symmetric about midstance. These IC/TO times are approximate (contact time is only reported
+from the side); the midstance times that the rear/front metrics use are those of the pelvis.
 
 Rejection: the clip has no gait (NoGaitError) unless there are at least MIN_STRIDES strides on
 one side, the cadence is within CADENCE_RANGE_SPM (the walking detector: 70-150), the stride
@@ -561,6 +564,19 @@ def detect_side_events(
 # --- rear / front view --------------------------------------------------------------------
 
 
+#: Plausible step period (s): half the stride range.
+_STEP_RANGE_S = (_STRIDE_RANGE_S[0] / 2, _STRIDE_RANGE_S[1] / 2)
+#: A pelvis low point counts as a step when the pelvis rose at least this fraction of the
+#: clip's median step-to-step rise on both sides of it (a wobble in flight does not).
+_MIN_TROUGH = 0.4
+#: Stance foot lower than the swing foot in the image by at least this (leg lengths) at a
+#: step: that step's vote on which foot is in stance counts.
+_FOOT_GAP_LEGS = 0.04
+#: Fewest clear votes, and the fraction of them that must agree with strict alternation, for
+#: the feet to be taken as alternating.
+_MIN_AGREE = 0.7
+
+
 def detect_frontal_events(
     t: np.ndarray, xy: np.ndarray, xy_smooth: np.ndarray, leg: float, view: str = "rear"
 ) -> GaitEvents:
@@ -569,7 +585,22 @@ def detect_frontal_events(
     Image heights are divided by the runner's size in each frame (torso length, smoothed over
     a second) and the pelvis height is detrended, so a runner moving away from or toward the
     camera (shrinking or growing in the image) is handled like one on a treadmill.
+
+    1. Steps: each low point of the pelvis (midstance) with a clear rise on both sides is a
+       step; no leg labels are needed to find them. Their rate gives the step period.
+    2. Sides: runners alternate feet, so consecutive steps (a step period apart; two apart
+       across a missed one) belong to alternate feet; which chain of steps is the left foot is
+       voted by all steps (the stance foot is the lower one in the image), so a foot point
+       misplaced by the pose model at some steps does not mislabel them. The votes must agree
+       with the alternation (else the feet do not alternate: no gait).
+    3. Contact times: seen from behind, a foot on the belt slides toward the camera (down
+       the image) and its toe is lowest in the image at toe-off; from the front it slides away
+       (up) and the foot is lowest at contact. These kinks jitter by tens of ms from step to
+       step on the pose model's foot points, so, like the side view's median delay, each foot
+       gets its median offset from the pelvis low point to the kink, and stance is taken as
+       symmetric about the low point: IC = low - offset, TO = low + offset.
     """
+    xy, xy_smooth, _ = despike_legs(t, xy, xy_smooth, leg)
     scale = leg * _size_track(t, xy_smooth)
     mid_s = (xy_smooth[:, LEFT_HIP, 1] + xy_smooth[:, RIGHT_HIP, 1]) / 2
     mid_r = (xy[:, LEFT_HIP, 1] + xy[:, RIGHT_HIP, 1]) / 2
@@ -579,61 +610,140 @@ def detect_frontal_events(
     part_y = {(s, p): (xy[:, SIDE[s][p], 1] - trend) / scale
               for s in SIDES for p in ("heel", "foot_index")}
     feet_s = {s: (lowest_foot_y(xy_smooth, s) - trend) / scale for s in SIDES}
-    stride, strength = stride_period(t, [feet_s[s] for s in SIDES])
-    if not np.isfinite(stride) or strength < 0.3:
+    times = _frontal_steps(t, pel_raw, pel)
+    if len(times) < 2 * MIN_STRIDES:
         raise NoGaitError(
-            "No running or walking gait found: the feet do not lift and land regularly."
+            "No running or walking gait found: the body does not rise and fall with regular "
+            "steps."
         )
-    dt = median_dt(t)
-    lows = local_extrema(pel, "min", max(1, int(0.3 * stride / dt)))
-    times, sides = [], []
-    for i in lows:
-        tm = _pelvis_low(t, pel_raw, pel, int(i))
-        yl = np.interp(tm, t, feet_s["left"])
-        yr = np.interp(tm, t, feet_s["right"])
-        if not (np.isfinite(yl) and np.isfinite(yr)) or abs(yl - yr) < 0.04:
-            continue
-        times.append(tm)
-        sides.append("left" if yl > yr else "right")
-    # Neighbouring low points on the same foot: keep the one with the lower pelvis.
-    keep: list[int] = []
-    for k in range(len(times)):
-        if keep and sides[keep[-1]] == sides[k] and times[k] - times[keep[-1]] < 0.75 * stride:
-            pk = np.interp(times[keep[-1]], t, pel)
-            if np.interp(times[k], t, pel) < pk:
-                keep[-1] = k
-            continue
-        keep.append(k)
+    step = float(np.median(np.diff(times)))
+    hip_x = {s: xy_smooth[:, SIDE[s]["hip"], 0] for s in SIDES}
+    sides, labels = _alternating_sides(t, times, feet_s, hip_x, view, step)
+    stride = 2.0 * step
+    half = _half_stance(t, times, sides, labels, part_y, view, stride)
     ic = {s: [] for s in SIDES}
     to = {s: [] for s in SIDES}
     ms = {s: [] for s in SIDES}
-    # Heel and toe are each lowest in the image when nearest the camera: from behind the toe
-    # (last off the ground) marks toe-off, from the front the first of heel and toe to land
-    # marks contact.
-    ext = {}
-    for p in ("heel", "foot_index"):
-        for s in SIDES:
-            ks = [k for k in keep if sides[k] == s]
-            coarse = np.array([_frontal_lowest(t, -part_y[(s, p)], times[k], stride)
-                               for k in ks])
-            got = refine_free_kinks(t, -part_y[(s, p)], coarse) if ks else np.array([])
-            ext.update({(k, p): g for k, g in zip(ks, got, strict=True)})
-    for k in keep:
-        s, tm = sides[k], times[k]
-        cand = [ext[(k, p)] for p in ("heel", "foot_index") if np.isfinite(ext[(k, p)])]
-        t_x = (max(cand) if view == "rear" else min(cand)) if cand else float("nan")
-        # The pelvis is lowest at midstance, so stance is taken as symmetric about it.
-        t_ic, t_to = (2 * tm - t_x, t_x) if view == "rear" else (t_x, 2 * tm - t_x)
-        if not (t[0] <= t_ic and t_to <= t[-1] and 0.05 * stride < t_to - t_ic < 0.8 * stride):
+    for tm, s in zip(times, sides, strict=True):
+        t_ic, t_to = tm - half[s], tm + half[s]
+        if not (np.isfinite(half[s]) and t[0] <= t_ic and t_to <= t[-1]):
             t_ic = t_to = float("nan")
         ic[s].append(t_ic)
         to[s].append(t_to)
         ms[s].append(tm)
     ev = GaitEvents(
         {s: np.array(ic[s]) for s in SIDES}, {s: np.array(to[s]) for s in SIDES},
-        {s: np.array(ms[s]) for s in SIDES}, stride, "frontal: pelvis minima",
+        {s: np.array(ms[s]) for s in SIDES}, stride,
+        "frontal: pelvis minima, alternating feet, median kink offset",
     )
     return check_gait(ev, use_midstance=True)
+
+
+def _half_stance(t: np.ndarray, times: list[float], sides: list[str], labels: list[str],
+                 part_y: dict[tuple[str, str], np.ndarray], view: str, stride: float
+                 ) -> dict[str, float]:
+    """Half the stance time (s) per side ("left"/"right"): the median offset from midstance
+    to the clear contact kink of its steps (see detect_frontal_events); the median over both
+    feet for a side with fewer than MIN_STRIDES kinks; NaN when none is found.
+
+    The kink of each step is found on the stance leg's heel and toe (leg label `labels[k]`):
+    each is lowest in the image when nearest the camera, so the last of them to turn up marks
+    toe-off from behind, the first contact from the front (free hinge fits about the lowest
+    sample within midstance +- 0.4 stride). Offsets outside 2.5-40% of the stride are not
+    stance."""
+    tm = np.asarray(times, dtype=np.float64)
+    lab = np.asarray(labels)
+    kink = np.full(len(tm), np.nan)
+    for s in SIDES:
+        ks = np.flatnonzero(lab == s)
+        if not len(ks):
+            continue
+        got = []
+        for p in ("heel", "foot_index"):
+            h = -part_y[(s, p)]
+            coarse = np.array([_frontal_lowest(t, h, tm[k], stride) for k in ks])
+            got.append(refine_free_kinks(t, h, coarse))
+        got = np.stack(got)
+        pick = np.where(np.isnan(got), -np.inf if view == "rear" else np.inf, got)
+        best = pick.max(0) if view == "rear" else pick.min(0)
+        kink[ks] = np.where(np.isfinite(best), best, np.nan)
+    off = (kink - tm) * (1.0 if view == "rear" else -1.0)
+    good = np.isfinite(off) & (off > 0.025 * stride) & (off < 0.4 * stride)
+    pooled = small_median(off[good])
+    side = np.asarray(sides)
+    return {s: small_median(off[good & (side == s)])
+            if (good & (side == s)).sum() >= MIN_STRIDES else pooled for s in SIDES}
+
+
+def _frontal_steps(t: np.ndarray, raw: np.ndarray, smooth_: np.ndarray) -> list[float]:
+    """Sub-frame times of the pelvis low points that are steps (see detect_frontal_events)."""
+    step, strength = dominant_period(t, smooth_, *_STEP_RANGE_S)
+    if not np.isfinite(step) or strength < 0.3:
+        return []
+    dt = median_dt(t)
+    lows = local_extrema(smooth_, "min", max(1, int(0.5 * step / dt)))
+    rises = []
+    for i in lows:
+        before = smooth_[span(t, t[i] - 0.5 * step, t[i])]
+        after = smooth_[span(t, t[i], t[i] + 0.5 * step)]
+        rises.append(min(np.nanmax(before, initial=-np.inf), np.nanmax(after, initial=-np.inf))
+                     - smooth_[i])
+    rises = np.array(rises)
+    if not len(rises):
+        return []
+    deep = rises >= _MIN_TROUGH * np.median(rises[np.isfinite(rises)])
+    return [_pelvis_low(t, raw, smooth_, int(i)) for i in lows[deep]]
+
+
+def _alternating_sides(t: np.ndarray, times: list[float], feet: dict[str, np.ndarray],
+                       hip_x: dict[str, np.ndarray], view: str, step: float
+                       ) -> tuple[list[str], list[str]]:
+    """(side, stance leg label) of each step, the sides alternating (see detect_frontal_events).
+
+    Each step votes with the leg label whose foot is lower in the image then (the stance
+    foot): its hip's image x next to the other hip says which side of the runner it is on
+    (seen from behind the left hip is on the image left). The pose model sometimes exchanges
+    the two legs' labels for a stretch, hips included, so the label alone would not do.
+    Steps further apart than 2.5 step periods start a new chain, voted on separately. The
+    stance label of a step is the label whose hip is on its side. Raises NoGaitError when the
+    lower foot does not alternate with the steps."""
+    left_is_image_right = view == "front"
+    # + = the label "left" is on the runner's left (as the pose model labels it).
+    order = np.array([np.interp(x, t, hip_x["left"]) - np.interp(x, t, hip_x["right"])
+                      for x in times]) * (1.0 if left_is_image_right else -1.0)
+    gap = np.array([np.interp(x, t, feet["left"]) - np.interp(x, t, feet["right"])
+                    for x in times])  # + = the "left" label's foot is lower in the image
+    votes = np.sign(gap) * np.sign(order)  # + = the runner's left foot is in stance
+    parity = [0]
+    chain = [0]
+    for k in range(1, len(times)):
+        n = round((times[k] - times[k - 1]) / step)
+        if n > 2 or n < 1:
+            chain.append(chain[-1] + 1)
+            parity.append(0)
+        else:
+            chain.append(chain[-1])
+            parity.append(parity[-1] + n)
+    parity = np.array(parity) % 2
+    chain = np.array(chain)
+    sign = np.where(parity == 0, 1.0, -1.0)
+    clear = np.isfinite(votes) & (np.abs(gap) >= _FOOT_GAP_LEGS) & (votes != 0)
+    sides, labels = [], []
+    agree = 0
+    for c in np.unique(chain):
+        m = chain == c
+        v = np.where(clear[m], votes[m] * sign[m], 0.0)
+        even_left = v.sum() >= 0
+        agree += int(np.sum(v > 0) if even_left else np.sum(v < 0))
+        for p, o in zip(parity[m], order[m], strict=True):
+            side = "left" if (p == 0) == even_left else "right"
+            sides.append(side)
+            labels.append(side if not o < 0 else SIDES[1 - SIDES.index(side)])
+    if clear.sum() < 2 * MIN_STRIDES or agree < _MIN_AGREE * clear.sum():
+        raise NoGaitError(
+            "No running or walking gait found: the feet do not lift and land regularly."
+        )
+    return sides, labels
 
 
 def _moving_mean(t: np.ndarray, y: np.ndarray, window_s: float) -> np.ndarray:
