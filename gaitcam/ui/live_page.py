@@ -234,7 +234,7 @@ def _saved_report(folder: str) -> None:
         return
     key = AnalysisKey(sha256_file(files["clip"]) if "clip" in files else path.name,
                       str(report.get("source", {}).get("model") or "full"))
-    show_results(result, key, f"live session {path.name}")
+    show_results(result, key, f"live session {path.name}", clip_path=files.get("clip"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from gaitcam.ui.cache import (
 from gaitcam.ui.feedback import friendly_errors, show_error
 from gaitcam.ui.frames import frame_angles, nearest_index, render_frame
 from gaitcam.ui.safety import PRIVACY
+from gaitcam.ui.save_panel import save_panel
 from gaitcam.ui.series import plot_series
 from gaitcam.ui.steps import contact_label, contact_values, contacts
 from gaitcam.ui.tables import short_label, stride_table
@@ -306,8 +307,13 @@ def _scrubber_body(result: AnalysisResult, key: AnalysisKey) -> None:
         st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
 
 
-def show_results(result: AnalysisResult, key: AnalysisKey, name: str) -> None:
-    """Everything a runner gets for one clip; see the module docstring."""
+def show_results(result: AnalysisResult, key: AnalysisKey, name: str,
+                 clip_path: Path | None = None) -> None:
+    """Everything a runner gets for one clip; see the module docstring.
+
+    clip_path: the analysed clip, kept with the session if it is saved to a runner's history
+    (None: the result's own clip file or source video, if still on disk).
+    """
     report = result.report
     view = (report.get("view") or {}).get("view")
     st.subheader(f"Your results: {name}")
@@ -317,6 +323,8 @@ def show_results(result: AnalysisResult, key: AnalysisKey, name: str) -> None:
         st.warning("**About this clip**\n" + "\n".join(f"- {w}" for w in warnings),
                    icon=":material/info:")
     _downloads(result, Path(name).stem)
+    with friendly_errors("showing the save form"):
+        save_panel(result, clip_path, name, f"gc_save_{key.id}")
 
     portrait = result.seq.height > result.seq.width
     left, right = st.columns([1, 2] if portrait else [1, 1], gap="large")
@@ -394,7 +402,7 @@ def render() -> None:
     with friendly_errors("showing the results"):
         name = str(result.report.get("source", {}).get("file_name") or path.name)
         drawn = time.perf_counter()
-        show_results(result, key, name)
+        show_results(result, key, name, clip_path=path)
         log.info("results page for %s drawn in %.2f s", name, time.perf_counter() - drawn)
 
 
