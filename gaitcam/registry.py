@@ -51,6 +51,18 @@ ASYMMETRY_THRESHOLDS: dict[str, dict[str, float]] = {
     "pct": {"watch": 10.0, "flag": 15.0},
 }
 
+#: Per-metric asymmetry edges replacing ASYMMETRY_THRESHOLDS where the method cannot resolve a
+#: left/right difference that small. knee_valgus_deg: MediaPipe's knee-valgus error differs by
+#: image side (the leg on the image's right reads more valgus; mirroring the clip keeps it on
+#: the image's right, so it is the pose model, not gaitcam's side mapping): on rendered
+#: symmetric runners the full model read left - right = -3.8 to -7.9 deg in all 6 rear-view
+#: clips (mean -6.1; front view +1.1 to +1.9; lite and heavy up to 3.8 deg), so a difference
+#: under 10 deg is not evidence of an asymmetric knee. 2D frontal plane projection angles are
+#: also poor proxies of 3D valgus (Straub & Powers 2022).
+ASYMMETRY_THRESHOLDS_BY_METRIC: dict[str, dict[str, float]] = {
+    "knee_valgus_deg": {"watch": 10.0, "flag": 15.0},
+}
+
 #: Asymmetry rests on half the steps of each side, so its ranking score is scaled by this
 #: weight: it ranks after a band finding that lies as far outside its band.
 ASYMMETRY_RANK_WEIGHT = 0.5
@@ -1050,7 +1062,7 @@ def _asymmetry_findings(metrics: dict) -> list[dict]:
         if diff is None:
             continue
         amount, kind = diff
-        limits = ASYMMETRY_THRESHOLDS[kind]
+        limits = ASYMMETRY_THRESHOLDS_BY_METRIC.get(key, ASYMMETRY_THRESHOLDS[kind])
         if amount <= limits["watch"]:
             continue
         severity = "flag" if amount > limits["flag"] else "watch"
@@ -1195,6 +1207,14 @@ def metrics_table_markdown() -> str:
         f"{a['points']['flag']:g}); other units by difference / mean of both sides (watch > "
         f"{a['pct']['watch']:g}%, flag > {a['pct']['flag']:g}%). Capped at watch, and ranked "
         "last, when both sides are in the good band.",
+    ]
+    lines += [
+        f"- `asymmetry` of `{k}`: watch > {v['watch']:g}°, flag > {v['flag']:g}° (the pose "
+        "model's own left/right difference reaches about 8° on symmetric runners; see "
+        "ASYMMETRY_THRESHOLDS_BY_METRIC in gaitcam/registry.py)."
+        for k, v in ASYMMETRY_THRESHOLDS_BY_METRIC.items()
+    ]
+    lines += [
         "- `heel_strike` never fires from the foot angle alone: only for a rearfoot strike "
         "together with an `overstride` or `tibia_overstride` finding, with that finding's "
         "severity.",

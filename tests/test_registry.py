@@ -430,6 +430,19 @@ def test_small_asymmetry_is_silent_and_both_good_is_capped_at_watch():
     ]
 
 
+def test_knee_valgus_asymmetry_needs_more_than_the_pose_models_own_side_error():
+    # A 7 deg left/right difference is what MediaPipe reads on a symmetric rendered runner
+    # filmed from behind (registry.ASYMMETRY_THRESHOLDS_BY_METRIC): no finding; other angles
+    # keep the 5 deg edge.
+    assert evaluate({"knee_valgus_deg": entry(4.0, left=0.5, right=7.5)}) == []
+    assert ids(evaluate({"pelvic_drop_deg": entry(4.0, left=0.5, right=7.5)})) == [
+        ("asymmetry", "pelvic_drop_deg", "watch")]
+    found = evaluate({"knee_valgus_deg": entry(10.0, left=2.0, right=18.0)})
+    assert ("asymmetry", "knee_valgus_deg", "flag") in ids(found)
+    found = evaluate({"knee_valgus_deg": entry(8.0, left=2.0, right=14.0)})
+    assert ("asymmetry", "knee_valgus_deg", "watch") in ids(found)
+
+
 def test_asymmetry_falls_back_to_asymmetry_pct_only_for_ratio_units():
     found = evaluate(
         {
