@@ -40,6 +40,9 @@ class Appearance:
     build: limb radius factor (1 = BodyDims.limb_radius); torso: torso width/depth factor.
     sleeves: shirt sleeve length as a fraction of the upper arm (0 = singlet).
     shorts_length: shorts leg length as a fraction of the thigh.
+    shirt_hem_m: an untucked shirt hanging over the shorts: how far its hem reaches below the
+    top of the waistband, metres along the trunk (0 = tucked in, the waistband shows; about
+    0.04 m just covers the band). The hem follows the trunk, not the pelvis.
     """
 
     skin: BGR = (130, 170, 215)
@@ -55,11 +58,16 @@ class Appearance:
     torso: float = 1.0
     sleeves: float = 0.35
     shorts_length: float = 0.4
+    shirt_hem_m: float = 0.0
 
     def as_dict(self) -> dict:
-        """Plain values; colours as "#RRGGBB" (RGB hex)."""
+        """Plain values; colours as "#RRGGBB" (RGB hex). shirt_hem_m only when untucked (> 0),
+        so the truth files of tucked-shirt clips stay as they were."""
+        d = asdict(self)
+        if not d["shirt_hem_m"]:
+            del d["shirt_hem_m"]
         return {k: "#{2:02X}{1:02X}{0:02X}".format(*v) if isinstance(v, tuple) else v
-                for k, v in asdict(self).items()}
+                for k, v in d.items()}
 
 
 def _contrast(a: BGR, b: BGR) -> float:

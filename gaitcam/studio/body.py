@@ -2,7 +2,11 @@
 
 Each body part is one `Part`: a camera depth (metres) and a function drawing it. Parts are drawn
 far to near (painter's algorithm); far-side parts are drawn darker. The torso part holds the
-neck, shirt, shorts with a waistband that follows the pelvis tilt, and the head. Sizes are
+neck, shirt, shorts with a waistband that follows the pelvis tilt, and the head. An untucked
+shirt (`Appearance.shirt_hem_m` > 0) is part of the same shirt volume, built on the trunk axis
+(it tilts with the trunk, not the pelvis) and drawn over the shorts; its part below the waist
+is drawn again as the part "shirt_hem", just nearer than the torso and both thighs, because
+the thighs' tops are inside the hanging shirt. Sizes are
 fractions of standing height H (after Winter's anthropometry), scaled by the `Appearance`
 build factors; joint positions come unchanged from the `Skeleton3D`.
 """
@@ -32,7 +36,7 @@ SIDES = ("left", "right")
 PART_NAMES = tuple(
     f"{s}_{p}" for s in SIDES
     for p in ("thigh", "shank", "foot", "upper_arm", "forearm", "hand")
-) + ("torso",)
+) + ("torso", "shirt_hem")
 
 # Shoe side outline in the foot frame, units of foot length: (x forward from the heel, z up).
 # The upper sits on the sole; the sole shows below it from every side, heel and toe visible.
@@ -45,6 +49,18 @@ _LACES = np.array([(0.32, 0.34), (0.72, 0.175)])
 _FACE_MIN_VIS = 0.12
 # Head ellipsoid semi-axes (forward, lateral, up) in head radii: a head is longer than wide.
 _HEAD_SEMI = (0.86, 0.7, 1.0)
+# Shirt sections on the trunk axis: (height above the hip joints, half-width, half-depth),
+# fractions of H, the heights scaled by the runner's trunk length (0.288 H = the shoulders).
+_SHIRT = ((0.069, 0.082, 0.058), (0.16, 0.09, 0.064), (0.245, 0.103, 0.062),
+          (0.288, 0.112, 0.05), (0.31, 0.085, 0.045), (0.333, 0.045, 0.035))
+# An untucked shirt hangs loose below the chest: its waist and hem sections (half-width,
+# half-depth, fractions of H); the waist one at the height of the tucked shirt's waist.
+_LOOSE_WAIST = (0.095, 0.066)
+_LOOSE_HEM = (0.104, 0.07)
+#: Top of the waistband above the hip joints, fraction of H (pelvis frame): shirt_hem_m is
+#: measured down from here.
+WAIST_TOP_H = 0.079
+_SHIRT_LAYERS = ((1.0, 0.82), (0.8, 0.93), (0.55, 1.03))
 
 
 @dataclass(frozen=True)
@@ -102,6 +118,9 @@ class RunnerDrawer:
             return float(np.clip(1.0 - 1.1 * (dep - d_torso), 0.72, 1.08))
 
         parts: list[Part] = [Part("torso", d_torso, partial(self._torso, i=i, g=g))]
+        if self.app.shirt_hem_m > 0:
+            d_hem = min(d_torso, *((d[f"{s}_hip"] + d[f"{s}_knee"]) / 2 for s in SIDES)) - 1e-3
+            parts.append(Part("shirt_hem", d_hem, partial(self._shirt_hem, i=i, g=g)))
         for s in SIDES:
             dt = (d[f"{s}_hip"] + d[f"{s}_knee"]) / 2
             ds = (d[f"{s}_knee"] + d[f"{s}_ankle"]) / 2
@@ -216,40 +235,91 @@ class RunnerDrawer:
 
     # --- torso and head --------------------------------------------------------------------
 
-    def _torso(self, img, i, g) -> None:
-        H, a = self.H, self.app
-        hw = a.torso
+    def _frames(self, g: dict) -> dict:
+        """The pelvis frame (P, lp, fp, up) and the trunk frame (S, ax, ls, lpa) of a frame."""
         P = (g["left_hip"] + g["right_hip"]) / 2
         S = (g["left_shoulder"] + g["right_shoulder"]) / 2
         lp = _unit(g["left_hip"] - g["right_hip"])
         X = np.array([1.0, 0.0, 0.0])
         fp = _unit(X - (X @ lp) * lp)
-        up = np.cross(fp, lp)
         ax = _unit(S - P)
         ls = g["left_shoulder"] - g["right_shoulder"]
-        ls = _unit(ls - (ls @ ax) * ax)
-        lpa = _unit(lp - (lp @ ax) * ax)
+        return {"P": P, "S": S, "lp": lp, "fp": fp, "up": np.cross(fp, lp), "ax": ax,
+                "ls": _unit(ls - (ls @ ax) * ax), "lpa": _unit(lp - (lp @ ax) * ax),
+                "trunk_len": float(np.linalg.norm(S - P))}
+
+    def _shirt_sections(self, f: dict) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """3D points of the shirt's elliptic sections (waist to above the shoulders) and, for
+        an untucked shirt, of its loose waist and hem (else an empty list)."""
+        H, hw = self.H, self.app.torso
+        P, ax, ls, lpa, trunk_len = f["P"], f["ax"], f["ls"], f["lpa"], f["trunk_len"]
+        pts = []
+        for h_frac, wid, dep in _SHIRT:
+            w = float(np.clip((h_frac - 0.069) / (0.288 - 0.069), 0, 1))
+            lat = _unit((1 - w) * lpa + w * ls)
+            fwd = np.cross(lat, ax)
+            c = P + h_frac / 0.288 * trunk_len * ax
+            pts.append(_ellipse(c, wid * H * hw * lat, dep * H * hw * fwd))
+        hem_m = self.app.shirt_hem_m
+        if hem_m <= 0:
+            return pts, []
+        # Sections square to the trunk axis, turned with the shoulders: the hem hangs from the
+        # trunk, whatever the pelvis does under it.
+        fwd = np.cross(ls, ax)
+        loose = []
+        for h, (wid, dep) in ((_SHIRT[0][0] / 0.288 * trunk_len, _LOOSE_WAIST),
+                              (WAIST_TOP_H * H - hem_m, _LOOSE_HEM)):
+            loose.append(_ellipse(P + h * ax, wid * H * hw * ls, dep * H * hw * fwd, 28))
+        return pts, loose
+
+    def _draw_shirt(self, img, i: int, f: dict) -> np.ndarray:
+        """The shirt (an untucked one with its loose lower part); returns its projected loose
+        waist-to-hem outline (empty when tucked)."""
+        pts, loose = self._shirt_sections(f)
+        shirt = hull(self._proj(i, np.concatenate(pts + loose))[0])
+        shaded_convex(img, shirt, self.app.shirt, 1.0, layers=_SHIRT_LAYERS)
+        return hull(self._proj(i, np.concatenate(loose))[0]) if loose else np.zeros((0, 2))
+
+    def _shirt_hem(self, img, i, g) -> None:
+        """The untucked shirt below its waist again, over whatever was drawn since the torso
+        (the thighs' tops). The whole shirt is drawn on a copy and only that region is pasted,
+        so the shading continues without a seam."""
+        f = self._frames(g)
+        pts, loose = self._shirt_sections(f)
+        lower = hull(self._proj(i, np.concatenate(loose))[0])
+        h, w = img.shape[:2]
+        x0, y0 = np.maximum(np.floor(lower.min(axis=0)).astype(int) - 2, 0)
+        x1, y1 = np.minimum(np.ceil(lower.max(axis=0)).astype(int) + 3, (w, h))
+        if x0 >= x1 or y0 >= y1:
+            return
+        roi = img[y0:y1, x0:x1]
+        copy = roi.copy()
+        shift = np.array([x0, y0], float)
+        shirt = hull(self._proj(i, np.concatenate(pts + loose))[0])
+        shaded_convex(copy, shirt - shift, self.app.shirt, 1.0, layers=_SHIRT_LAYERS)
+        mask = np.zeros(roi.shape[:2], np.uint8)
+        fill_convex(mask, lower - shift, (255, 255, 255))
+        alpha = mask[..., None].astype(np.float32) / 255.0
+        roi[:] = np.round(roi * (1.0 - alpha) + copy * alpha).astype(np.uint8)
+
+    def _torso(self, img, i, g) -> None:
+        H, a = self.H, self.app
+        hw = a.torso
+        f = self._frames(g)
+        P, S, lp, fp, up, ax, ls = (f[k] for k in ("P", "S", "lp", "fp", "up", "ax", "ls"))
         head_c = (g["left_ear"] + g["right_ear"]) / 2
-        trunk_len = float(np.linalg.norm(S - P))
 
         # Hair behind the head, then the neck: the shirt and the head cover its ends.
         self._hair_tail(img, i, head_c, behind=True)
         self._capsule(img, i, S, head_c - 0.035 * H * np.array([0, 0, 1.0]),
                       0.033 * H, 0.03 * H, a.skin, 0.9)
 
-        # Shirt: elliptic sections from the waist to above the shoulders (fractions of H).
-        pts = []
-        for h_frac, wid, dep in ((0.069, 0.082, 0.058), (0.16, 0.09, 0.064),
-                                 (0.245, 0.103, 0.062), (0.288, 0.112, 0.05),
-                                 (0.31, 0.085, 0.045), (0.333, 0.045, 0.035)):
-            w = float(np.clip((h_frac - 0.069) / (0.288 - 0.069), 0, 1))
-            lat = _unit((1 - w) * lpa + w * ls)
-            fwd = np.cross(lat, ax)
-            c = P + h_frac / 0.288 * trunk_len * ax
-            pts.append(_ellipse(c, wid * H * hw * lat, dep * H * hw * fwd))
-        shirt = hull(self._proj(i, np.concatenate(pts))[0])
-        shaded_convex(img, shirt, a.shirt, 1.0, layers=((1.0, 0.82), (0.8, 0.93), (0.55, 1.03)))
-        self._neckline(img, i, S, ax, ls)
+        # Shirt: elliptic sections from the waist to above the shoulders, tucked into the
+        # shorts (drawn over it), or untucked over the shorts (drawn after them).
+        untucked = a.shirt_hem_m > 0
+        if not untucked:
+            self._draw_shirt(img, i, f)
+            self._neckline(img, i, S, ax, ls)
 
         # Shorts block and waistband, in the pelvis frame: they tilt with the pelvis. The hip
         # joints sit forward of the middle of the pelvis (the buttocks are behind them).
@@ -263,6 +333,9 @@ class RunnerDrawer:
                 for z in (0.056, 0.079)]
         fill_convex(img, hull(self._proj(i, np.concatenate(band))[0]), a.waistband)
         self._seat(img, i, g, P, lp, fp, up)
+        if untucked:
+            self._draw_shirt(img, i, f)
+            self._neckline(img, i, S, ax, ls)
 
         self._head(img, i, g, head_c)
 

@@ -80,6 +80,11 @@ def add_synth_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     cam.add_argument("--blur", type=float, default=0.0, help="Gaussian blur sigma, pixels")
     cam.add_argument("--seed", type=int, default=0,
                      help="drives the stride phase, the runner's look, the room and the noise")
+    group.add_argument("--shirt-hem", type=float, default=0.0, metavar="CM",
+                       help="wear the shirt untucked, its hem hanging CM centimetres below the "
+                            "top of the shorts' waistband (about 4 just covers it; default 0 = "
+                            "tucked in, the waistband shows). In rear/front views a hidden "
+                            "waistband makes pelvic drop not measurable.")
     cam.add_argument("--crf", type=int, default=23, help="H.264 quality (lower = bigger file)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_synth)
@@ -111,6 +116,7 @@ def spec_from_args(args: argparse.Namespace):
         params=params, view=args.view, facing=args.facing, fps=args.fps,
         duration_s=args.duration, size=tuple(args.size), camera=camera,
         background=args.background, noise=args.noise, blur=args.blur, seed=args.seed,
+        shirt_hem_m=args.shirt_hem / 100.0 if args.shirt_hem else None,
     )
 
 

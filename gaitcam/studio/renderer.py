@@ -27,6 +27,8 @@ from gaitcam.synthetic import VIEWS, Camera, RunnerParams, Skeleton3D, project, 
 FPS_RANGE = (30.0, 240.0)
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 1920, 1080
 MAX_DURATION_S = 120.0
+#: Longest untucked shirt: its hem at mid-thigh.
+MAX_SHIRT_HEM_M = 0.35
 
 
 class StudioError(GaitcamError):
@@ -45,6 +47,9 @@ class ClipSpec:
     of BACKGROUNDS. noise: sensor noise standard deviation in 8-bit levels; blur: Gaussian blur
     sigma in pixels. seed: drives the stride phase, the appearance (unless given), the room
     and the noise. phase_s: time of the first left initial contact (None: from the seed).
+    shirt_hem_m: an untucked shirt whose hem hangs this far (m) below the top of the waistband,
+    hiding it (0 = tucked in; None = as the appearance says, tucked for a seeded look); see
+    `Appearance.shirt_hem_m`.
     """
 
     params: RunnerParams = field(default_factory=RunnerParams)
@@ -60,6 +65,7 @@ class ClipSpec:
     seed: int = 0
     appearance: Appearance | None = None
     phase_s: float | None = None
+    shirt_hem_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:
@@ -85,6 +91,9 @@ class ClipSpec:
                               hint="Use --background plain or textured for overground runs.")
         if self.noise < 0 or self.blur < 0:
             raise StudioError("noise and blur must not be negative.")
+        if self.shirt_hem_m is not None and not 0.0 <= self.shirt_hem_m <= MAX_SHIRT_HEM_M:
+            raise StudioError(f"A shirt hem {100 * self.shirt_hem_m:g} cm below the waist is "
+                              f"outside 0-{100 * MAX_SHIRT_HEM_M:g} cm.")
 
     @property
     def n_frames(self) -> int:
@@ -113,6 +122,8 @@ class Renderer:
             raise StudioError("The camera is inside or behind the runner.",
                               hint="Move the camera further away (distance).")
         self.appearance = spec.appearance or random_appearance(spec.seed)
+        if spec.shirt_hem_m is not None:
+            self.appearance = replace(self.appearance, shirt_hem_m=float(spec.shirt_hem_m))
         self.backdrop = Backdrop(spec.background, self.sk, self.rig, seed=spec.seed)
         self.drawer = RunnerDrawer(self.sk, self.rig, self.appearance)
 
