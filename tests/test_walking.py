@@ -169,3 +169,59 @@ def test_short_tracked_stretches_do_not_break_pass_finding() -> None:
     xy[10:40:2] = np.nan  # many short runs
     xy[60:] = np.nan
     find_passes(t, xy, leg_px=200.0)
+
+
+def _walker(fps: float, duration_s: float = 8.0, stride_s: float = 1.1, duty: float = 0.6
+            ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Side-view walker facing right (pixels, image x only matters here): each foot planted
+    from contact to toe-off (`duty` of its stride, so double support), swinging forward on a
+    cosine profile in between; the right foot half a stride after the left. Returns
+    (t, xy (T, 33, 2), true toe-off times per foot)."""
+    px, speed, reach = 200.0, 1.3, 0.3  # px per metre, m/s, heel ahead of the hip at contact
+    t = np.arange(int(duration_s * fps)) / fps
+    xy = np.zeros((len(t), 33, 2))
+    hip = speed * t
+    for i in (INDEX["left_hip"], INDEX["right_hip"]):
+        xy[:, i] = np.stack([px * hip, np.full_like(t, 200.0)], -1)
+    tos = {}
+    for s, lag in (("left", 0.0), ("right", stride_s / 2)):
+        k = np.floor((t - lag) / stride_s)
+        phase = (t - lag) / stride_s - k
+        land = speed * (k * stride_s + lag) + reach  # this stride's footprint (ankle), m
+        swing = np.clip((phase - duty) / (1 - duty), 0, 1)
+        ankle = land + speed * stride_s * (1 - np.cos(np.pi * swing)) / 2
+        for part, dx, y in (("ankle", 0.0, 560.0), ("heel", -0.05, 580.0),
+                            ("foot_index", 0.15, 580.0)):
+            xy[:, INDEX[f"{s}_{part}"]] = np.stack([px * (ankle + dx), np.full_like(t, y)], -1)
+        xy[:, INDEX[f"{s}_knee"]] = (xy[:, INDEX[f"{s}_hip"]] + xy[:, INDEX[f"{s}_ankle"]]) / 2
+        tos[s] = lag + duty * stride_s + stride_s * np.arange(-1, duration_s / stride_s + 1)
+    return t, xy, tos
+
+
+def test_walking_toe_off_ignores_a_one_frame_blip() -> None:
+    """A frame where the pose model puts both feet midway between them (as at double support
+    on real walking footage) dents the smoothed rear-toe envelope, leaving a shallow dip
+    nearer the other foot's contact than the real trough: the toe-off is the deepest trough."""
+    from gaitcam.gait.signal import smooth
+
+    t, xy, tos = _walker(30.0)
+    leg = 180.0
+    ev = detect_walking_events(t, smooth(t, xy), "right", leg)
+    assert 120.0 / ev.stride_s == pytest.approx(120.0 / 1.1, abs=0.5)
+    for s in SIDES:
+        found = ev.to[s][np.isfinite(ev.to[s])]
+        assert len(found) >= 4
+        assert np.all(np.min(np.abs(found[:, None] - tos[s][None]), axis=1) < 0.04), s
+    # Blips three frames before each right toe-off (after the left contact, in double support).
+    blipped = xy.copy()
+    feet = [INDEX[f"{s}_{p}"] for s in SIDES for p in ("ankle", "heel", "foot_index")]
+    for x in tos["right"]:
+        i = int(round(x * 30.0)) - 3
+        if 10 < i < len(t) - 10:
+            mid = (blipped[i, feet[:3]] + blipped[i, feet[3:]]) / 2
+            blipped[i, feet] = np.concatenate([mid, mid])
+    ev2 = detect_walking_events(t, smooth(t, blipped), "right", leg)
+    found = ev2.to["right"][np.isfinite(ev2.to["right"])]
+    assert len(found) >= 4
+    assert np.all(np.min(np.abs(found[:, None] - tos["right"][None]), axis=1) < 0.05)
+    assert 120.0 / ev2.stride_s == pytest.approx(120.0 / 1.1, abs=1.0)

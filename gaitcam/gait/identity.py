@@ -6,16 +6,22 @@ body group (legs: knee, ankle, heel, toe, with the hips following; arms: shoulde
 wrist, hand, with the face following) a two-state Viterbi decides, for every frame, whether
 the labels are as given or exchanged. The cost of a labelling adds up:
 
-- continuity: the summed acceleration of the landmark tracks it implies (second differences
-  with the real frame times, in leg lengths), so tracks that jump or reverse abruptly lose;
-  legs crossing in a side view are not mistaken for swaps because each keeps its velocity;
+- continuity: the summed acceleration of the landmark tracks it implies (in leg lengths per
+  frame^2, from the real frame times), so tracks that jump or reverse abruptly lose; legs
+  crossing in a side view are not mistaken for swaps because each keeps its velocity;
+- left-out frames: a run of up to _SKIP_MAX_S may be left out of the continuity for a fixed
+  cost per run, the tracks bridged across it. The pose model sometimes puts both legs' points
+  midway for a frame or three (at 60 fps often); without this, such a frame is a cheap
+  stepping stone onto the other leg's track, and two of them wrongly swap the stride between.
+  Left-out frames take the labelling nearer the tracks interpolated across them. Clips above
+  _MAX_RATE_HZ are judged on a subsample, the frames between labelled the same way;
 - depth: when one label is clearly the near limb over the clip (MediaPipe's world z nearer
   the camera and higher visibility in at least 75% of the frames, as in a side view), a
-  frame whose labelling puts the far limb under that label pays for it. A label swap moves
-  the near limb's depth and visibility to the other label along with its position, so
-  jittery far-leg points alone cannot fake a swap;
+  frame whose labelling puts the far limb under that label pays for it, per second of video.
+  MediaPipe's short image swaps usually leave world z and visibility with their labels, so in
+  practice this is a clip-level prior that the labels are mostly right;
 - switching the state between frames pays a small fixed cost, and exchanging pays a tiny
-  per-frame cost, so ties keep MediaPipe's labels (right most of the time).
+  cost per second, so ties keep MediaPipe's labels (right most of the time).
 """
 
 from __future__ import annotations
@@ -40,12 +46,21 @@ GROUPS: dict[str, tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]
              _pairs("eye_inner", "eye", "eye_outer", "ear")),
 }
 
-#: Per-frame cost (in leg lengths of acceleration) of exchanging MediaPipe's labels: a tie-break.
-_PRIOR = 1e-4
+#: Cost per second (in leg lengths of acceleration) of exchanging MediaPipe's labels: a
+#: tie-break.
+_PRIOR_PER_S = 3e-3
 #: Cost of changing the exchange state between two frames.
 _SWITCH = 0.05
-#: Per-frame cost of a labelling that puts the far limb under the near limb's label.
-_DEPTH = 0.05
+#: Cost per second of a labelling that puts the far limb under the near limb's label.
+_DEPTH_PER_S = 1.5
+#: Cost of leaving a frame out of the continuity (its points off both legs' paths).
+_SKIP = 2.0
+_SKIP_PER_FRAME = 0.0
+#: At most this long, and this many frames, left out in a row.
+_SKIP_MAX_S = 0.05
+_SKIP_MAX_FRAMES = 6
+#: Highest frame rate at which continuity is judged.
+_MAX_RATE_HZ = 60.0
 
 
 def _depth_evidence(world: np.ndarray | None, vis: np.ndarray | None,
@@ -79,6 +94,94 @@ def _depth_evidence(world: np.ndarray | None, vis: np.ndarray | None,
     return q * sign  # + where the labels agree with the clip's usual near limb
 
 
+def _accelerations(t: np.ndarray, hyp: np.ndarray, ok: np.ndarray, skip: int,
+                   mean_dt: float) -> np.ndarray:
+    """Continuity cost of every way of linking three kept frames.
+
+    hyp: (2 states, m, 2 sides, P, 2) positions in leg lengths; ok (m, P): pair measured.
+    Returns (m, skip + 1, skip + 1, 2, 2, 2) = [i, g1, g2, a, b, c]: the summed acceleration
+    norms (leg lengths per frame^2, i.e. leg lengths/s^2 times mean_dt^2) of the tracks through
+    frames i - g1 - 1 (state a), i (state b) and i + g2 + 1 (state c); inf where those frames do
+    not exist. Time-based, so bridging skipped frames compares like with like.
+    """
+    m = len(t)
+    out = np.full((m, skip + 1, skip + 1, 2, 2, 2), np.inf)
+    for g1 in range(1, skip + 2):
+        for g2 in range(1, skip + 2):
+            lo, hi = g1, m - g2  # middle frames with both neighbours
+            if hi <= lo:
+                continue
+            mid = np.arange(lo, hi)
+            dt0 = (t[mid] - t[mid - g1])[:, None, None, None]
+            dt1 = (t[mid + g2] - t[mid])[:, None, None, None]
+            use = (ok[mid - g1] & ok[mid] & ok[mid + g2])[:, None, :]
+            for a in range(2):
+                for b in range(2):
+                    v0 = (hyp[b, mid] - hyp[a, mid - g1]) / dt0
+                    for c in range(2):
+                        v1 = (hyp[c, mid + g2] - hyp[b, mid]) / dt1
+                        acc = (v1 - v0) * (2.0 * mean_dt ** 2) / (dt0 + dt1)
+                        norm = np.where(use, np.sqrt((acc ** 2).sum(-1)), 0.0)
+                        out[mid, g1 - 1, g2 - 1, a, b, c] = norm.sum(axis=(1, 2))
+    return out
+
+
+def _skip_cost(n: np.ndarray) -> np.ndarray:
+    """Cost of leaving out a run of n frames (0 for none)."""
+    n = np.asarray(n)
+    return np.where(n > 0, _SKIP + _SKIP_PER_FRAME * (n - 1), 0.0)
+
+
+def _viterbi(acc: np.ndarray, data: np.ndarray, skip: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cheapest labelling of m frames, up to `skip` frames in a row left out.
+
+    acc: from _accelerations; data (2, m): per-frame cost of each state. A path keeps a
+    subsequence of frames, each with a state; it pays the accelerations of consecutive kept
+    triples, _SWITCH per state change, the data costs of kept frames and _SKIP per frame left
+    out. Returns (state (m,) int, kept (m,) bool).
+    """
+    m = data.shape[1]
+    k1 = skip + 1
+    switch = np.array([[0.0, _SWITCH], [_SWITCH, 0.0]])
+    # cost[j, g, b, c]: best path whose last kept frame is j (state c) and the one before it
+    # j - g - 1 (state b); back[j, g, b, c]: (g1 * 2 + a) of the kept frame before that, or
+    # -1 when j - g - 1 is the first kept frame.
+    cost = np.full((m, k1, 2, 2), np.inf)
+    back = np.full((m, k1, 2, 2), -1, dtype=np.int64)
+    gs = np.arange(k1)
+    for j in range(1, m):
+        n_g = min(k1, j)
+        g = gs[:n_g]
+        i = j - g - 1  # the kept frame before j, for every gap g
+        # tot[g, g1, a, b, c]: the path to (i, g1, a, b) followed by j in state c.
+        tot = cost[i][..., None] + acc[i, :, g]
+        flat = np.moveaxis(tot, (1, 2), (3, 4)).reshape(n_g, 2, 2, -1)
+        back[j, :n_g] = flat.argmin(axis=-1)
+        cand = flat.min(axis=-1)
+        # Or i is the first kept frame, the frames before it left out (at most `skip`).
+        first = ((data[:, i] + _skip_cost(i)).T)[:, :, None] + np.where(i <= skip, 0.0, np.inf)[
+            :, None, None]
+        new = first < cand
+        cand = np.where(new, first, cand)
+        back[j, :n_g] = np.where(new, -1, back[j, :n_g])
+        cost[j, :n_g] = cand + switch + data[None, None, :, j] + _skip_cost(g)[:, None, None]
+    end = cost + _skip_cost(m - 1 - np.arange(m))[:, None, None, None]
+    end[: max(m - k1, 0)] = np.inf
+    j, g, b, c = np.unravel_index(int(np.argmin(end)), end.shape)
+    state = np.zeros(m, np.int64)
+    kept = np.zeros(m, bool)
+    while True:
+        i = j - g - 1
+        state[j], kept[j] = c, True
+        state[i], kept[i] = b, True
+        code = back[j, g, b, c]
+        if code < 0:
+            break
+        g1, a = divmod(int(code), 2)
+        j, g, b, c = i, g1, a, b
+    return state, kept
+
+
 def _swap_states(t: np.ndarray, xy: np.ndarray, pairs: tuple[tuple[int, int], ...],
                  scale: float, depth: np.ndarray | None = None) -> np.ndarray:
     """(T,) bool: frames whose labels of `pairs` should be exchanged."""
@@ -91,90 +194,48 @@ def _swap_states(t: np.ndarray, xy: np.ndarray, pairs: tuple[tuple[int, int], ..
     states = np.zeros(n, bool)
     if len(valid) < 3:
         return states
-    p = pts[valid]
+    p = np.where(np.isfinite(pts[valid]), pts[valid], 0.0)
     ok = finite[valid]
     tv = t[valid]
-    m = len(valid)
-    hyp = np.stack([p, p[:, ::-1]], axis=0)  # (2 states, m, 2, P, 2)
-    use = (ok[2:] & ok[1:-1] & ok[:-2])[:, None, :, None]
-    mean_dt = float(np.median(np.diff(tv)))
-    # Per-frame data cost of each state: prior, plus depth disagreement.
-    data = np.zeros((2, m))
-    data[1] += _PRIOR
+    hyp = np.stack([p, p[:, ::-1]], axis=0)  # (2 states, m, 2 sides, P, 2)
+    # Continuity is judged on at most _MAX_RATE_HZ frames per second: faster clips are
+    # subsampled, their frames in between labelled like left-out frames (below).
+    stride = max(1, round(1.0 / (_MAX_RATE_HZ * float(np.median(np.diff(tv))))))
+    sub = np.arange(0, len(tv), stride)
+    if sub[-1] != len(tv) - 1:
+        sub = np.append(sub, len(tv) - 1)
+    ts = tv[sub]
+    mean_dt = float(np.median(np.diff(ts)))
+    # Per-frame data costs are rates (per second) times the time the frame stands for, so a
+    # stretch of video weighs the same at any frame rate.
+    span = np.minimum(np.gradient(ts), 3 * mean_dt)
+    data = np.zeros((2, len(sub)))
+    data[1] += _PRIOR_PER_S * span
     if depth is not None:
-        q = depth[valid]
-        data[0] += _DEPTH * np.maximum(-q, 0.0)
-        data[1] += _DEPTH * np.maximum(q, 0.0)
-    # Velocities into (v0) and out of (v1) each middle frame for every pair of states, x and y
-    # apart; the acceleration cost of a state triple (a, b, c) combines v0[a][b] and v1[b][c].
-    # Missing points are zeroed and masked out (use), as their accelerations cost nothing.
-    hyp = np.where(np.isfinite(hyp), hyp, 0.0)
-    hx, hy = hyp[..., 0], hyp[..., 1]  # (2 states, m, 2 sides, P)
-    f = (mean_dt / np.diff(tv))[:, None, None]
-    w = use[..., 0].astype(np.float64)
-    # vel[a][b][k]: from frame k in state a to frame k + 1 in state b (v0 = vel[:-1], v1 =
-    # vel[1:] of the frames around each middle frame).
-    vel = [[((hx[b, 1:] - hx[a, :-1]) * f, (hy[b, 1:] - hy[a, :-1]) * f) for b in range(2)]
-           for a in range(2)]
-    v1 = [[(vx[1:], vy[1:]) for vx, vy in row] for row in vel]
-    v0 = [[(vx[:-1], vy[:-1]) for vx, vy in row] for row in vel]
-    ones = np.ones(2 * len(pairs))
-    c = [[[None, None], [None, None]], [[None, None], [None, None]]]
-    for a in range(2):
-        for b in range(2):
-            for cc in range(2):
-                ax = (v1[b][cc][0] - v0[a][b][0]) * w
-                ay = (v1[b][cc][1] - v0[a][b][1]) * w
-                norm = np.sqrt(ax * ax + ay * ay).reshape(m - 2, -1)
-                c[a][b][cc] = (norm @ ones + (_SWITCH * (b != cc) + data[cc, 2:])).tolist()
-    # Viterbi over pair states (s_{k-1}, s_k), unrolled for speed.
-    s00 = data[0, 0] + data[0, 1]
-    s01 = data[0, 0] + data[1, 1] + _SWITCH
-    s10 = data[1, 0] + data[0, 1] + _SWITCH
-    s11 = data[1, 0] + data[1, 1]
-    back = bytearray(m - 2)  # bit (2b + c): best a for the new state (b, c)
-    for k, (x000, x100, x001, x101, x010, x110, x011, x111) in enumerate(zip(
-            c[0][0][0], c[1][0][0], c[0][0][1], c[1][0][1], c[0][1][0], c[1][1][0],
-            c[0][1][1], c[1][1][1], strict=True)):
-        bits = 0
-        a0 = s00 + x000  # -> (0, 0)
-        a1 = s10 + x100
-        if a0 <= a1:
-            n00 = a0
-        else:
-            n00 = a1
-            bits = 1
-        a0 = s00 + x001  # -> (0, 1)
-        a1 = s10 + x101
-        if a0 <= a1:
-            n01 = a0
-        else:
-            n01 = a1
-            bits |= 2
-        a0 = s01 + x010  # -> (1, 0)
-        a1 = s11 + x110
-        if a0 <= a1:
-            n10 = a0
-        else:
-            n10 = a1
-            bits |= 4
-        a0 = s01 + x011  # -> (1, 1)
-        a1 = s11 + x111
-        if a0 <= a1:
-            s11 = a0
-        else:
-            s11 = a1
-            bits |= 8
-        s00, s01, s10 = n00, n01, n10
-        back[k] = bits
-    final = {(0, 0): s00, (0, 1): s01, (1, 0): s10, (1, 1): s11}
-    b, cc = min(final, key=final.get)
-    seq = [cc, b]
-    for k in range(m - 3, -1, -1):
-        a = (back[k] >> (2 * b + cc)) & 1
-        seq.append(a)
-        b, cc = a, b
-    states[valid] = np.array(seq[::-1], bool)
+        q = depth[valid][sub]
+        data[0] += _DEPTH_PER_S * span * np.maximum(-q, 0.0)
+        data[1] += _DEPTH_PER_S * span * np.maximum(q, 0.0)
+    skip = int(np.clip(np.ceil(_SKIP_MAX_S / mean_dt - 1e-3), 1, _SKIP_MAX_FRAMES))
+    acc = _accelerations(ts, hyp[:, sub], ok[sub], skip, mean_dt)
+    sub_state, sub_kept = _viterbi(acc, data, skip)
+    state = np.zeros(len(tv), np.int64)
+    kv = sub[sub_kept]
+    state[kv] = sub_state[sub_kept]
+    # A frame left out takes the labelling nearer the kept frames around it (their positions
+    # interpolated in time).
+    rest = np.setdiff1d(np.arange(len(tv)), kv)
+    if len(rest):
+        pos = np.searchsorted(kv, rest)
+        before = kv[np.clip(pos - 1, 0, len(kv) - 1)]
+        after = kv[np.clip(pos, 0, len(kv) - 1)]
+        span_ba = tv[after] - tv[before]
+        w = np.divide(tv[rest] - tv[before], span_ba, out=np.zeros(len(rest)),
+                      where=span_ba > 0)[:, None, None, None]
+        ref = (1 - w) * hyp[state[before], before] + w * hyp[state[after], after]
+        use = ok[rest][:, None, :, None]
+        d = [np.abs(np.where(use, hyp[s, rest] - ref, 0.0)).sum(axis=(1, 2, 3)) for s in (0, 1)]
+        state[rest] = d[1] < d[0]
+    states[valid] = state.astype(bool)
     # Frames with no complete pair inherit the state of the previous valid frame.
     idx = np.maximum.accumulate(np.where(np.isin(np.arange(n), valid), np.arange(n), 0))
     return states[idx]

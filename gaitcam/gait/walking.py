@@ -11,8 +11,9 @@ that are the same whatever the labels (method "side: front-heel / rear-toe envel
   foot swings past. Each peak rising at least MIN_SWEEP_LEGS above the trough before it is a
   step; its sub-frame time is the initial contact.
 - B(t): the most backward toe relative to the mid-hip (min over both feet). Its troughs are
-  toe-offs (Zeni et al. 2008); the toe-off of a foot is the trough nearest the other foot's
-  next contact (after it when walking, with double support; before it when running).
+  toe-offs (Zeni et al. 2008); the toe-off of a foot is the deepest trough within half a step
+  of the other foot's next contact (after it when walking, with double support; before it
+  when running).
 - Sides alternate step by step; which step is the left one is voted by the labels at the
   contacts (the leading heel's label).
 
@@ -99,15 +100,18 @@ def detect_walking_events(
     sides = _alternate(ics_a, np.array(leads), step)
     backs = local_extrema(back, "min", sep)
     to_t = np.array([refine_extremum(t, -back, int(i))[0] for i in backs])
+    to_v = back[backs]
     ic = {s: [] for s in SIDES}
     to = {s: [] for s in SIDES}
     for k, (tk, sk) in enumerate(zip(ics_a, sides, strict=True)):
         t_to = np.nan
         nxt = ics_a[k + 1] if k + 1 < len(ics_a) else np.nan
         if np.isfinite(nxt) and nxt - tk < 1.5 * step and len(to_t):
-            cand = to_t[(to_t > nxt - 0.5 * step) & (to_t < nxt + 0.5 * step) & (to_t > tk)]
-            if len(cand):
-                t_to = float(cand[np.argmin(np.abs(cand - nxt))])
+            win = (to_t > nxt - 0.5 * step) & (to_t < nxt + 0.5 * step) & (to_t > tk)
+            if win.any():
+                # The deepest trough: a frame or two of mixed-up feet leaves a shallow extra
+                # dip next to the real one, which may lie nearer the other foot's contact.
+                t_to = float(to_t[win][np.argmin(to_v[win])])
         ic[sk].append(tk)
         to[sk].append(t_to)
     ic_a = {s: np.array(ic[s]) for s in SIDES}
