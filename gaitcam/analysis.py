@@ -23,6 +23,7 @@ from gaitcam.gait import series as S
 from gaitcam.gait.events import (
     MIN_STRIDES,
     GaitEvents,
+    despike_legs,
     detect_frontal_events,
     detect_side_events,
     lowest_foot_y,
@@ -197,8 +198,11 @@ def find_gait(cp: CleanPose) -> tuple[CleanPose, GaitEvents, dict]:
             # The metrics read the legs by label too: label them by step as the events did.
             cp = relabel_legs(cp, ev, tilt)
         except NoGaitError as err:
+            # Despiked like the running detector's input: a one-frame jump where the legs
+            # cross would otherwise dent the toe tracks and split a toe-off.
+            _, xs_clean, _ = despike_legs(cp.t, level_xy(cp.xy, tilt), xs, cp.leg["mean"])
             try:
-                ev = detect_walking_events(cp.t, xs, facing, cp.leg["mean"])
+                ev = detect_walking_events(cp.t, xs_clean, facing, cp.leg["mean"])
             except NoGaitError:
                 raise err from None
             cp = relabel_legs(cp, ev, tilt)
