@@ -17,10 +17,18 @@ right is image-right; front: image-left).
 Reliability (otherwise not_measurable, with the reason):
 - the line is found at >= MIN_MEASURED_FRACTION of the midstances and at least MIN_PER_SIDE
   on each side;
-- it does not simply move with the trunk: if, on both sides, the line stays within
-  TRUNK_LOCK_DEG of square to the trunk (mid-hip -> mid-shoulder) at midstance, it is more
-  likely a shirt hem than the pelvis (a running pelvis tilts several degrees against the
-  trunk in every stance).
+- it tilts like a pelvis, not like a shirt hem. A loose hem hangs from the trunk, somewhere
+  between level (gravity) and square to the trunk (mid-hip -> mid-shoulder); a pelvis drops
+  on the swing side against both. So the line must tilt, between left and right stance, beyond
+  BOTH references in the same direction: D, the half-difference of the per-side median
+  values (~ the summary, so a constant offset such as camera roll or a skewed waistband
+  cancels), and R, the same half-difference of the line's angle relative to the
+  trunk-perpendicular (= pelvic drop + lateral trunk lean toward the stance side), must share a
+  sign and each exceed max(MIN_TILT_DEG, SE_FACTOR x its standard error from the per-step
+  spread). Otherwise the line is not taken for the pelvis. In 2D this cannot tell a hem from a
+  runner whose pelvis truly stays within ~1.5 deg of level (or keeps square to the trunk):
+  such a runner is declined too, rather than told "level" on what may be a shirt. Per-step
+  variability is no separate cue: a hem sways with the trunk as steadily as a pelvis drops.
 Confidence: view confidence x fraction of midstances measured (1 from 0.8) x count factor
 min(1, n / 8) x consistency 1 / (1 + (sd / 3 deg)^2) of the per-step values x a 0.85 cap (a
 waistband is a proxy for the pelvis and can sit askew; a constant skew cancels in the summary,
@@ -41,7 +49,11 @@ KEY = "pelvic_drop_deg"
 SIDES = ("left", "right")
 MIN_MEASURED_FRACTION = 0.6
 MIN_PER_SIDE = 3
-TRUNK_LOCK_DEG = 1.0
+#: Smallest left-vs-right tilt (deg) of the line, from level and from square to the trunk,
+#: taken as resolved: above the few-tenths per-frame noise of the line and of the pose's
+#: trunk line, below a typical runner's drop (about 4-7 deg) plus trunk lean.
+MIN_TILT_DEG = 1.5
+SE_FACTOR = 2.0
 _CAP = 0.85
 
 #: The note on a pelvic drop read from MediaPipe's hip landmarks.
@@ -145,13 +157,10 @@ def pelvic_drop_entry(
         return _declined(
             f"The waistband (the pelvis line) was found at only {100 * frac:.0f}% of the steps "
             f"({n['left']} left, {n['right']} right), too few to trust.", frac)
-    if all(len(rel[s]) >= MIN_PER_SIDE for s in SIDES) and all(
-            abs(np.median(rel[s])) < TRUNK_LOCK_DEG for s in SIDES):
-        return _declined(
-            "The edge found at the waist stays square to the trunk in every stance, as a shirt "
-            "hem would; a pelvis tilts against the trunk, so it was not taken for the pelvis.",
-            frac)
     per = [np.array([v for _, v in vals[s]]) for s in SIDES]
+    why = _hem_like(per, [np.array(rel[s]) for s in SIDES])
+    if why:
+        return _declined(why, frac)
     sds = [p.std(ddof=1) for p in per if len(p) >= 2]
     sd = float(np.sqrt(np.mean(np.square(sds)))) if sds else 0.0
     conf = (float(view_confidence) * min(1.0, frac / 0.8) * min(1.0, sum(n.values()) / 8.0)
@@ -161,6 +170,34 @@ def pelvic_drop_entry(
     e.pop("_times", None)
     return e, {"method": getattr(line, "method", "waistband"),
                "measured_fraction": round(frac, 3)}
+
+
+def _half_difference(per: list[np.ndarray]) -> tuple[float, float]:
+    """(left median + right median) / 2 of per-step signed values (+ = drop toward the swing
+    side, so a constant image offset cancels) and its standard error from the per-step spread
+    (1.25 x the mean's: a median)."""
+    half = 0.5 * float(np.median(per[0]) + np.median(per[1]))
+    se = 0.5 * 1.25 * float(np.sqrt(sum(p.var(ddof=1) / len(p) for p in per)))
+    return half, se
+
+
+def _hem_like(per: list[np.ndarray], rel: list[np.ndarray]) -> str | None:
+    """Why the line is not taken for the pelvis (see the module docstring), or None: per, rel are
+    the per-step values of each side, vs level and vs square to the trunk."""
+    d, se_d = _half_difference(per)
+    if min(len(r) for r in rel) < MIN_PER_SIDE:  # no trunk line: only the level reference
+        r, se_r = d, se_d
+    else:
+        r, se_r = _half_difference(rel)
+    if (np.sign(d) == np.sign(r) and abs(d) > max(MIN_TILT_DEG, SE_FACTOR * se_d)
+            and abs(r) > max(MIN_TILT_DEG, SE_FACTOR * se_r)):
+        return None
+    return (f"The line found at the waist tilts, between left and right steps, by {d:+.1f} deg "
+            f"from level and {r:+.1f} deg from square to your trunk (+ = toward the swing "
+            "side): like a shirt hem, which hangs from the trunk, and unlike a pelvis, which "
+            "drops against both. If your shirt was untucked, tuck it in or wear a contrasting "
+            "belt. (A pelvis that truly stays level looks the same in a video, so it is not "
+            "reported as level either.)")
 
 
 def _declined(why: str, frac: float = 0.0) -> tuple[dict, dict]:
