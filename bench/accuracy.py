@@ -324,7 +324,8 @@ def _metric_rows(results: list[Result], mode: str) -> list[str]:
 def _ratio(pairs: list[tuple[int, int]]) -> str:
     right = sum(a for a, _ in pairs)
     total = sum(b for _, b in pairs)
-    return f"{100.0 * right / total:.0f}% of {total}" if total else "-"
+    # Two decimals and the counts: a rounded "90%" must not hide 89.97% against a 90% target.
+    return f"{100.0 * right / total:.2f}% ({right} of {total})" if total else "-"
 
 
 def _hem_cell(r: Result, mode: str) -> tuple[str, float | None]:
@@ -439,8 +440,12 @@ def tables(results: list[Result], models: list[str]) -> str:
             lines.append(f"| pelvic drop within 2 deg (rear, view {mode}) | "
                          f"{sum(e <= 2.0 for e in pd)}/{len(pd)} clips, max error "
                          f"{_fmt(max(pd) if pd else None)} deg; method: {how} |")
-        lines.append("| foot-strike pattern right (side, contacts) | "
-                     f"{_ratio([r.patterns.get('auto', (0, 0)) for r in side])} |")
+        pats = [r.patterns.get("auto", (0, 0)) for r in side]
+        right, total = sum(a for a, _ in pats), sum(b for _, b in pats)
+        verdict = "" if not total else (" (target 90%: met)" if right >= 0.9 * total else
+                                        f" (target 90%: missed; {int(np.ceil(0.9 * total)) - right}"
+                                        " more contact(s) right needed)")
+        lines.append(f"| foot-strike pattern right (side, contacts) | {_ratio(pats)}{verdict} |")
         lines.append("| overstride direction right (side, contacts) | "
                      f"{_ratio([r.overstride_signs.get('auto', (0, 0)) for r in side])} |")
         slopes = [r.hip_slope for r in rs if r.hip_slope is not None]

@@ -28,7 +28,7 @@ from gaitcam.gait.events import (
     detect_side_events,
     lowest_foot_y,
 )
-from gaitcam.gait.metrics import FAR_MIN_VISIBILITY, compute_metrics, far_leg
+from gaitcam.gait.metrics import FAR_MIN_VISIBILITY, compute_metrics, far_leg, not_measurable
 from gaitcam.gait.passes import choose_pass
 from gaitcam.gait.pelvis import (
     HIP_LANDMARKS_NOTE,
@@ -56,6 +56,15 @@ _TILT_WARN_DEG = 2.0
 WALKING_NOTE = (
     "This clip shows walking, not running: its values are shown for information only; "
     "gaitcam's ranges and findings are for running."
+)
+
+#: The lite pose model's foot points are not good enough for the foot strike (docs/accuracy.md:
+#: 65 % of rendered contacts right, a real heel striker read as forefoot), so it is not shown.
+FOOT_STRIKE_KEYS = ("foot_strike_angle_deg", "foot_strike_pattern")
+LITE_FOOT_REASON = (
+    "The lite pose model places the toe point on the sole in the air, so its foot angle is "
+    "unreliable (on a real heel striker it read forefoot). Analyse the clip with the full or "
+    "heavy model to see your foot strike."
 )
 
 #: Things joggers ask about that these 33 landmarks cannot show, and why.
@@ -286,6 +295,10 @@ def analyze_sequence(
     if cp.view.view != "side":
         metrics["pelvic_drop_deg"], pelvis_info = _pelvic_drop(
             seq, cp, ev, metrics["pelvic_drop_deg"], pelvis_line)
+    elif seq.source.get("model") == "lite":
+        for key in FOOT_STRIKE_KEYS:
+            if metrics.get(key, {}).get("measurable"):
+                metrics[key] = not_measurable(key, LITE_FOOT_REASON)
     for key, e in metrics.items():
         e["status"] = _status(key, e, ev.gait)
     # per_stride and per_contact (the bulk of a long clip's report) are built from plain

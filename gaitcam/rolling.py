@@ -17,8 +17,12 @@ from gaitcam.pose_sequence import PoseSequence
 class PoseBuffer:
     """Thread-safe append-only store of (t, pose) rows with amortised growth."""
 
-    def __init__(self, width: int = 0, height: int = 0, capacity: int = 1024) -> None:
+    def __init__(self, width: int = 0, height: int = 0, capacity: int = 1024,
+                 source: dict | None = None) -> None:
+        """`source`: the windows' PoseSequence.source (e.g. {"model": "lite"}; the analysis
+        reads the pose model from it); "rolling": True is always set."""
         self.width, self.height = width, height
+        self.source = {**(source or {}), "rolling": True}
         self._lock = threading.Lock()
         self._n = 0
         self._t = np.zeros(capacity)
@@ -64,6 +68,6 @@ class PoseBuffer:
             seq = PoseSequence(
                 t=t[s].copy(), xy=self._xy[s].copy(), world=self._world[s].copy(),
                 visibility=self._vis[s].copy(), presence=self._pres[s].copy(),
-                width=self.width, height=self.height, fps=fps, source={"rolling": True},
+                width=self.width, height=self.height, fps=fps, source=dict(self.source),
             )
         return seq, start

@@ -155,3 +155,16 @@ def test_series_for_plots(view: str) -> None:
     else:
         assert set(s) >= {"lateral_trunk_lean_deg", "pelvic_obliquity_deg"}
         assert np.nanmax(np.abs(s["pelvic_obliquity_deg"])) == pytest.approx(4.0, abs=0.6)
+
+
+def test_lite_model_does_not_report_a_foot_strike() -> None:
+    """The lite model's foot points are too poor for the foot strike (docs/accuracy.md): the
+    same keypoints labelled as lite give no foot-strike values, with the reason; full does."""
+    seq, _ = synthetic_sequence(RunnerParams(), fps=60, duration_s=8)
+    full = analyze_sequence(seq.replace(source={**seq.source, "model": "full"}))
+    lite = analyze_sequence(seq.replace(source={**seq.source, "model": "lite"}))
+    for key in ("foot_strike_angle_deg", "foot_strike_pattern"):
+        assert full["metrics"][key]["measurable"]
+        assert not lite["metrics"][key]["measurable"]
+        assert "full or heavy" in lite["metrics"][key]["reason"]
+    assert lite["metrics"]["cadence_spm"]["value"] == full["metrics"]["cadence_spm"]["value"]

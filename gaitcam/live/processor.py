@@ -444,7 +444,7 @@ class LiveProcessor:
         self._size = (w, h)
         # A wide camera frame is cropped to a square around the runner (see gaitcam.pose).
         self._window = _Window(w, h, self.model)
-        self._buffer = PoseBuffer(w, h)
+        self._buffer = PoseBuffer(w, h, source={"model": self.model})
         with self._lock:
             self._rolling = None
 
@@ -452,7 +452,8 @@ class LiveProcessor:
         """A new buffer holding only the last window of poses, so a long run's memory stays
         bounded (the rolling analysis never looks further back)."""
         seq, _ = self._buffer.window(self.window_s + 2.0, 30.0)
-        fresh = PoseBuffer(seq.width, seq.height, capacity=max(1024, 2 * seq.n_frames))
+        fresh = PoseBuffer(seq.width, seq.height, capacity=max(1024, 2 * seq.n_frames),
+                           source=seq.source)
         found = seq.detected
         for i in range(seq.n_frames):
             pose = PersonPose(seq.xy[i], seq.world[i], seq.visibility[i], seq.presence[i])
