@@ -412,6 +412,8 @@ def _filming_tips() -> None:
         "- **Side view at hip height**, 3-5 m away, the whole body in frame, phone held still "
         "(a treadmill is ideal).\n"
         "- **10 seconds or more** of steady, easy running; 60 fps if your phone has it.\n"
-        "- Film **from behind** too, to check hip drop, sideways lean and knee alignment.\n"
+        "- Film **from behind** too, to check hip drop, sideways lean and knee alignment: "
+        "tuck your shirt in (or wear shorts whose waistband stands out from the shirt), "
+        "since gaitcam reads your hip drop from the waistband.\n"
         "- Good light, fitted clothes, nobody else crossing the frame.")
 
