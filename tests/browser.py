@@ -36,7 +36,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -197,3 +197,19 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
         if full_page and size:
             page.set_viewport_size(size)
     return path
+
+
+@contextmanager
+def evidence_on_failure(page, name: str, server: StreamlitServer | None = None) -> Iterator[None]:
+    """On an error inside the block, save test-artifacts/NAME_failure.png and, with `server`,
+    NAME_failure.log (the app's log), then re-raise: a flaky failure leaves its evidence even
+    when the retry passes. pytest's skip/xfail (BaseExceptions) pass through untouched."""
+    try:
+        yield
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        with suppress(Exception):  # the page may be gone; the log still helps
+            page.screenshot(path=str(ARTIFACTS / f"{name}_failure.png"))
+        if server is not None:
+            (ARTIFACTS / f"{name}_failure.log").write_text(server.log_text())
+        raise

@@ -14,6 +14,7 @@ import pytest
 from browser import (
     StreamlitServer,
     chromium_page,
+    evidence_on_failure,
     require_chromium,
     screenshot,
     streamlit_app,
@@ -22,7 +23,7 @@ from browser import (
 from test_compare_clips import seed_history
 
 # A real browser against a real server on a shared 2-core machine: one retry for timing flukes
-# (a second upload once stalled in 1 of ~10 runs; see the closing note).
+# (a timeout in 1 of ~10 runs, cause not found; evidence_on_failure keeps the evidence).
 pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
 
 TIMEOUT_MS = 120_000
@@ -48,7 +49,8 @@ def _no_error(page) -> None:
 
 def test_compare_page_shows_video_table_frames_and_report(app) -> None:
     server, data = app
-    with chromium_page(width=1400, height=1000) as page:
+    with chromium_page(width=1400, height=1000) as page, \
+            evidence_on_failure(page, "compare", server):
         page.goto(server.url)  # Compare is the entry script's default page
         # the two sessions are picked by default (oldest as A, newest as B)
         page.get_by_text("What changed").wait_for(timeout=TIMEOUT_MS)
@@ -101,7 +103,8 @@ def test_compare_page_shows_video_table_frames_and_report(app) -> None:
 
 def test_history_page_lists_sessions_and_progress(app) -> None:
     server, _ = app
-    with chromium_page(width=1400, height=1000) as page:
+    with chromium_page(width=1400, height=1000) as page, \
+            evidence_on_failure(page, "history", server):
         page.goto(f"{server.url}/history")
         page.get_by_text("Runner history").first.wait_for(timeout=TIMEOUT_MS)
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=TIMEOUT_MS)

@@ -19,6 +19,7 @@ from browser import (
     ROOT,
     StreamlitServer,
     chromium_page,
+    evidence_on_failure,
     require_chromium,
     screenshot,
     streamlit_app,
@@ -100,7 +101,7 @@ def _no_traceback(page) -> None:
 
 def test_upload_a_clip_and_get_results(app: StreamlitServer) -> None:
     clip = good_clip()
-    with chromium_page() as page:
+    with chromium_page() as page, evidence_on_failure(page, "upload", app):
         _open(page, app)
         started = time.perf_counter()
         print(f"\nupload at {time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d}")
@@ -151,7 +152,7 @@ def test_a_text_file_named_mp4_gets_a_friendly_error_and_the_app_keeps_working(
         app: StreamlitServer, tmp_path: Path) -> None:
     fake = tmp_path / "holiday_notes.mp4"
     fake.write_text("This is a shopping list, not a video.\n" * 20)
-    with chromium_page() as page:
+    with chromium_page() as page, evidence_on_failure(page, "upload_second", app):
         _open(page, app)
         _upload(page, fake)
         page.wait_for_selector(ERROR, timeout=60_000)
