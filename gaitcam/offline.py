@@ -22,6 +22,11 @@ def block_mediapipe_metrics() -> None:
     Call before the first landmarker is created. A `no_proxy` entry could let the upload
     bypass the proxy, so it is removed.
     """
+    names = ("https_proxy", "HTTPS_PROXY")
+    if all(os.environ.get(n) == BLOCKING_PROXY for n in names) and not (
+            "no_proxy" in os.environ or "NO_PROXY" in os.environ):
+        return  # already done: no environment writes (landmarkers are made on several threads)
     for name in ("no_proxy", "NO_PROXY"):
         os.environ.pop(name, None)
-    os.environ["https_proxy"] = os.environ["HTTPS_PROXY"] = BLOCKING_PROXY
+    for name in names:
+        os.environ[name] = BLOCKING_PROXY

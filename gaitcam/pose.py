@@ -7,10 +7,12 @@ container's timestamps.
 Picking the runner: a few frames of the first second (`SCOUT_TIMES_S`) are also checked for
 other people with a multi-pose IMAGE-mode landmarker. If only one person is seen, the clip runs
 single-pose (MediaPipe then tracks that person, about 40% faster than multi-pose); otherwise the
-VIDEO landmarker switches to `MAX_PEOPLE` poses per frame. Every candidate pose is linked into
-tracks by continuity (hip-centre distance relative to body size), and the runner is the track
-with the most "body-height x frames", i.e. the largest, most persistent person. A track that
-jumps (another person taken over) is split, so one person is followed throughout.
+VIDEO landmarker switches to `MAX_PEOPLE` poses per frame. The scout works on its own thread,
+side by side with the VIDEO landmarker (MediaPipe releases the GIL), so it costs little time.
+Every candidate pose is linked into tracks by continuity (hip-centre distance relative to body
+size), and the runner is the track with the most "body-height x frames", i.e. the largest, most
+persistent person. A track that jumps (another person taken over) is split, so one person is
+followed throughout.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +29,7 @@ import numpy as np
 from gaitcam.errors import GaitcamError, NoPersonError
 from gaitcam.landmarks import N_LANDMARKS
 from gaitcam.models import DEFAULT_MODEL, create_landmarker
+from gaitcam.offline import block_mediapipe_metrics
 from gaitcam.pose_sequence import PoseSequence
 from gaitcam.video import Frame, Prefetch, VideoInfo, iter_frames, probe
 
@@ -39,6 +43,10 @@ MAX_JUMP_BODY_PER_FRAME = 0.35
 MIN_FOUND_FRACTION = 0.5
 WIDE_ASPECT = 1.25
 ACQUIRE_EVERY_N_FRAMES = 5
+#: Frames up to this many pixels are decoded on one thread: it costs less CPU in total, which
+#: leaves more to inference, and it easily keeps ahead of it. Larger frames (4K) need FFmpeg's
+#: multi-threaded decoding to keep up.
+ONE_THREAD_DECODE_MAX_PX = 1920 * 1080
 
 ProgressFn = Callable[[int, int, float], None]
 """progress(frames_done, frames_total_estimate, frames_per_second)."""
@@ -208,6 +216,59 @@ class _Window:
             self._scanner.close()
 
 
+class _Scout:
+    """Counts the people in the frames at `SCOUT_TIMES_S` with a multi-pose IMAGE landmarker.
+
+    The landmarker is created and run on a worker thread, so its creation overlaps the VIDEO
+    landmarker's and each look overlaps the VIDEO landmarker's work on the same frame.
+    """
+
+    def __init__(self, model: str, max_people: int) -> None:
+        self._times = list(SCOUT_TIMES_S) if max_people > 1 else []
+        self._pool: ThreadPoolExecutor | None = None
+        self._released = False
+        if self._times:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="gaitcam-scout")
+            self._created = self._pool.submit(
+                create_landmarker, model, num_poses=max_people, running_mode="image"
+            )
+
+    def look(self, t: float, image: np.ndarray) -> Future | None:
+        """Start counting the people in `image` (a future int) if a scout time is reached."""
+        if not self._times or t < self._times[0] or self._pool is None:
+            return None
+        self._times.pop(0)
+        count = self._pool.submit(self._count, image)
+        if not self._times:
+            self.stop()
+        return count
+
+    def _count(self, image: np.ndarray) -> int:
+        import mediapipe as mp
+
+        landmarker = self._created.result()  # already done: it ran first on this same thread
+        seen = landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=image))
+        return len(seen.pose_landmarks)
+
+    def stop(self) -> None:
+        """No more looks: free the landmarker (on the worker, after any look under way)."""
+        self._times = []
+        if self._pool is not None and not self._released:
+            self._released = True
+            self._pool.submit(self._release)
+
+    def _release(self) -> None:
+        if self._created.exception() is None:
+            self._created.result().close()
+
+    def close(self) -> None:
+        """Stop and wait for the worker to finish."""
+        self.stop()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
 def extract_pose(
     path: str | Path,
     model: str = DEFAULT_MODEL,
@@ -224,32 +285,31 @@ def extract_pose(
 
     path = Path(path)
     info = probe(path)
-    frames = Prefetch(iter_frames(path, pixel_format="rgb24", info=info))
+    threads = 1 if info.width * info.height <= ONE_THREAD_DECODE_MAX_PX else 0
+    frames = Prefetch(iter_frames(path, pixel_format="rgb24", info=info, decoder_threads=threads))
     tracker = _Tracker()
     window = _Window(info.width, info.height, model)
     times: list[float] = []
     brightness: list[float] = []
-    scouts = list(SCOUT_TIMES_S) if max_people > 1 else []
-    scout = None
-    landmarker = create_landmarker(model, num_poses=1)
-    started = time.perf_counter()
+    block_mediapipe_metrics()  # here, before the scout's thread creates a landmarker too
+    scout = _Scout(model, max_people)
+    landmarker = None
     try:
+        landmarker = create_landmarker(model, num_poses=1)
+        started = time.perf_counter()
         for frame in frames:
             crop = window.crop(frame.image)
-            if scouts and frame.t >= scouts[0]:
-                scouts.pop(0)
-                if scout is None:
-                    scout = create_landmarker(model, num_poses=max_people, running_mode="image")
-                seen = scout.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=crop))
-                if len(seen.pose_landmarks) > 1:  # several people: track them all from here
-                    landmarker.close()
-                    landmarker = create_landmarker(model, num_poses=max_people)
-                    scouts = []
-                if not scouts:
-                    scout.close()
-                    scout = None
+            people = scout.look(frame.t, crop)
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=crop)
-            result = landmarker.detect_for_video(image, int(round(frame.t * 1000.0)))
+            timestamp_ms = int(round(frame.t * 1000.0))
+            result = landmarker.detect_for_video(image, timestamp_ms)
+            if people is not None and people.result() > 1:
+                # Several people: track them all from this frame on. The single-pose result
+                # for this frame (computed while the scout looked) is dropped with its landmarker.
+                scout.stop()
+                landmarker.close()
+                landmarker = create_landmarker(model, num_poses=max_people)
+                result = landmarker.detect_for_video(image, timestamp_ms)
             cands = window.to_frame(_candidates(result, crop.shape[1], crop.shape[0]))
             runner = tracker.update(frame.index, frame.t, cands)
             window.follow(runner)
@@ -265,9 +325,9 @@ def extract_pose(
                          done / max(time.perf_counter() - started, 1e-9))
     finally:
         frames.close()
-        landmarker.close()
-        if scout is not None:
-            scout.close()
+        if landmarker is not None:
+            landmarker.close()
+        scout.close()
         window.close()
 
     seq = _sequence_from_track(tracker.best(), np.asarray(times), info, model)
