@@ -24,25 +24,17 @@ import numpy as np  # noqa: E402
 
 from gaitcam.live import LiveProcessor  # noqa: E402
 from gaitcam.live.processor import MIN_WINDOW_S  # noqa: E402
+from gaitcam.live.sources import letterbox  # noqa: E402
 from gaitcam.video import iter_frames  # noqa: E402
 
 DEFAULT_CLIP = Path(__file__).resolve().parents[2] / "shared" / "videos" / "run_treadmill_side.mp4"
 W, H = 640, 480
 
 
-def letterbox(image: np.ndarray) -> np.ndarray:
-    ih, iw = image.shape[:2]
-    s = min(W / iw, H / ih)
-    nw, nh = int(round(iw * s)) // 2 * 2, int(round(ih * s)) // 2 * 2
-    out = np.zeros((H, W, 3), np.uint8)
-    x0, y0 = (W - nw) // 2, (H - nh) // 2
-    out[y0:y0 + nh, x0:x0 + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
-    return out
-
-
 def load_frames(path: Path) -> tuple[list[np.ndarray], str]:
     if path.is_file():
-        return [letterbox(f.image) for f in iter_frames(path, pixel_format="bgr24")], path.name
+        frames = [letterbox(f.image, (W, H)) for f in iter_frames(path, pixel_format="bgr24")]
+        return frames, path.name
     frames = []
     for i in range(90):
         img = np.full((H, W, 3), 70, np.uint8)

@@ -20,11 +20,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 from conftest import ROOT, shared_clip
 
+from gaitcam.live.sources import letterbox
 from gaitcam.video import iter_frames
 
 # A real browser against a real server on a shared 2-core machine: one retry for timing flukes
@@ -49,17 +48,6 @@ def _require_browser() -> None:
         pytest.skip("playwright for Python is not installed")
 
 
-def letterbox(image: np.ndarray, w: int = W, h: int = H) -> np.ndarray:
-    """`image` scaled to fit w x h, centred on black."""
-    ih, iw = image.shape[:2]
-    s = min(w / iw, h / ih)
-    nw, nh = int(round(iw * s)) // 2 * 2, int(round(ih * s)) // 2 * 2
-    out = np.zeros((h, w, 3), np.uint8)
-    x0, y0 = (w - nw) // 2, (h - nh) // 2
-    out[y0:y0 + nh, x0:x0 + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
-    return out
-
-
 def make_y4m(src: Path, dst: Path, seconds: float = SECONDS) -> Path:
     """The first `seconds` of `src` as a 640x480 yuv420p y4m at 30 fps (Chromium's fake camera
     format)."""
@@ -71,7 +59,7 @@ def make_y4m(src: Path, dst: Path, seconds: float = SECONDS) -> Path:
         for f in iter_frames(src, pixel_format="bgr24"):
             if f.t >= seconds:
                 break
-            frame = av.VideoFrame.from_ndarray(letterbox(f.image), format="bgr24")
+            frame = av.VideoFrame.from_ndarray(letterbox(f.image, (W, H)), format="bgr24")
             for packet in stream.encode(frame.reformat(format="yuv420p")):
                 out.mux(packet)
         for packet in stream.encode(None):

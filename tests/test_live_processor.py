@@ -14,28 +14,18 @@ from conftest import shared_clip
 from gaitcam.errors import GaitcamError, ModelError
 from gaitcam.live import LiveProcessor
 from gaitcam.live.processor import STEADY_S
+from gaitcam.live.sources import letterbox
 from gaitcam.video import iter_frames
 
 W, H = 640, 480
 HAVE_ANALYSIS = importlib.util.find_spec("gaitcam.analysis") is not None
 
 
-def letterbox(image: np.ndarray, w: int = W, h: int = H) -> np.ndarray:
-    """`image` scaled to fit w x h, centred on black (a 640x480 camera's view of the clip)."""
-    ih, iw = image.shape[:2]
-    s = min(w / iw, h / ih)
-    nw, nh = int(round(iw * s)) // 2 * 2, int(round(ih * s)) // 2 * 2
-    out = np.zeros((h, w, 3), np.uint8)
-    x0, y0 = (w - nw) // 2, (h - nh) // 2
-    out[y0:y0 + nh, x0:x0 + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
-    return out
-
-
 @pytest.fixture(scope="module")
 def treadmill() -> list[tuple[float, np.ndarray]]:
     """(t, 640x480 BGR frame) of the shared side-view treadmill clip (12 s, 30 fps)."""
     clip = shared_clip("run_treadmill_side.mp4")
-    return [(f.t, letterbox(f.image)) for f in iter_frames(clip, pixel_format="bgr24")]
+    return [(f.t, letterbox(f.image, (W, H))) for f in iter_frames(clip, pixel_format="bgr24")]
 
 
 def feed(proc: LiveProcessor, frames, speed: float) -> float:

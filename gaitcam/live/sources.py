@@ -22,6 +22,21 @@ CAMERA_SIZE = (640, 480)
 Source = Iterator[tuple[float | None, np.ndarray]]
 
 
+def letterbox(image: np.ndarray, size: tuple[int, int] = CAMERA_SIZE) -> np.ndarray:
+    """`image` as a camera of `size` (width, height) would show it: scaled to fit (even
+    dimensions), centred on black."""
+    import cv2
+
+    w, h = size
+    ih, iw = image.shape[:2]
+    s = min(w / iw, h / ih)
+    nw, nh = int(round(iw * s)) // 2 * 2, int(round(ih * s)) // 2 * 2
+    out = np.zeros((h, w, 3), np.uint8)
+    x0, y0 = (w - nw) // 2, (h - nh) // 2
+    out[y0:y0 + nh, x0:x0 + nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
+    return out
+
+
 def is_camera(camera: int | str) -> bool:
     """True for a camera index (0, "1") or device path ("/dev/video0"); False for a file."""
     if isinstance(camera, int):
