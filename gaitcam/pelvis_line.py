@@ -37,7 +37,7 @@ import numpy as np
 from gaitcam.gait.view import leg_length_px
 from gaitcam.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 from gaitcam.pose_sequence import PoseSequence
-from gaitcam.video import iter_frames, probe
+from gaitcam.video import iter_frames, nearest_frames, probe
 
 METHOD = "waistband"
 #: Largest line angle searched (deg): a pelvic drop plus a camera roll.
@@ -312,10 +312,7 @@ def measure_pelvis_line(
     wanted = np.flatnonzero(examined)
     last = wanted[-1]
     for frame in iter_frames(video_path, pixel_format="rgb24", info=info):
-        k = int(np.searchsorted(t, frame.t))
-        k = min(max(k, 0), n - 1)
-        if k > 0 and abs(t[k - 1] - frame.t) < abs(t[k] - frame.t):
-            k -= 1
+        k = int(nearest_frames(t, frame.t)[0])
         if abs(t[k] - frame.t) > 0.5 / max(seq.fps, 1.0):
             continue
         if examined[k]:

@@ -267,3 +267,16 @@ class Prefetch:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def nearest_frames(times: np.ndarray, t: np.ndarray | float) -> np.ndarray:
+    """Index of the frame time nearest to each `t` (s; `times` sorted ascending, not empty);
+    a tie goes to the earlier frame."""
+    times = np.asarray(times, dtype=np.float64)
+    t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    i = np.clip(np.searchsorted(times, t), 1, max(1, len(times) - 1))
+    if len(times) == 1:
+        return np.zeros(t.shape, dtype=np.int64)
+    left = times[i - 1]
+    right = times[np.minimum(i, len(times) - 1)]
+    return np.where(np.abs(t - left) <= np.abs(right - t), i - 1, i).astype(np.int64)

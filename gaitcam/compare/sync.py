@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from gaitcam.errors import NoGaitError
+from gaitcam.video import nearest_frames
 
 SIDES = ("left", "right")
 OTHER = {"left": "right", "right": "left"}
@@ -89,18 +90,6 @@ def cycle_phase(times: np.ndarray, contacts: np.ndarray) -> np.ndarray:
     last = np.isclose(times, c[-1])
     out[last] = 100.0
     return out
-
-
-def nearest_frames(times: np.ndarray, t: np.ndarray | float) -> np.ndarray:
-    """Index of the frame time nearest to each `t` (times sorted ascending)."""
-    times = np.asarray(times, dtype=np.float64)
-    t = np.atleast_1d(np.asarray(t, dtype=np.float64))
-    i = np.clip(np.searchsorted(times, t), 1, max(1, len(times) - 1))
-    if len(times) == 1:
-        return np.zeros(t.shape, dtype=np.int64)
-    left = times[i - 1]
-    right = times[np.minimum(i, len(times) - 1)]
-    return np.where(np.abs(t - left) <= np.abs(right - t), i - 1, i).astype(np.int64)
 
 
 def frame_at_phase(
