@@ -264,6 +264,7 @@ def frontal_midstances(seq: PoseSequence, view: str = "auto") -> np.ndarray | No
     cp = prepare(seq, view)
     if cp.view.view == "side":
         return None
+    _, cp, _, _ = _choose_pass(seq, cp, view)  # the same steps analyze_sequence will read
     _, ev, _ = find_gait(cp)
     ms = np.concatenate([np.asarray(ev.midstance[s], dtype=np.float64)
                          for s in ("left", "right")])
