@@ -120,6 +120,25 @@ def _start_camera(page) -> None:
     raise AssertionError("the camera stream did not start (no STOP button after 3 clicks)")
 
 
+def _stream_frames(page, attempts: int = 3) -> re.Match:
+    """Start the camera and wait for processed frames. Now and then the WebRTC connection
+    between headless Chromium and the app fails after START (the component falls back to
+    START, no frame arrives: seen once in a full CI run, never alone); the stream is then
+    started again, as a user would press START again, up to `attempts` times."""
+    stop = page.frame_locator("iframe").first.get_by_role(
+        "button", name=re.compile(r"^\s*stop\s*$", re.I))
+    last: AssertionError | None = None
+    for _ in range(attempts):
+        if stop.count():  # connected but silent: stop it first
+            stop.click()
+        _start_camera(page)
+        try:
+            return _wait_text(page, r"frames processed: (\d*[1-9]\d*)", TIMEOUT_S / attempts)
+        except AssertionError as exc:
+            last = exc
+    raise AssertionError(f"no frame processed after {attempts} starts of the stream: {last}")
+
+
 def test_live_page_streams_overlay_and_metrics(tmp_path: Path) -> None:
     _require_browser()
     clip = shared_clip("run_treadmill_side.mp4")
@@ -154,8 +173,7 @@ def test_live_page_streams_overlay_and_metrics(tmp_path: Path) -> None:
                 page = context.new_page()
                 page.set_default_timeout(TIMEOUT_S * 1000)
                 page.goto(base)
-                _start_camera(page)
-                m = _wait_text(page, r"frames processed: (\d*[1-9]\d*)", TIMEOUT_S)
+                m = _stream_frames(page)
                 assert int(m.group(1)) > 0
                 have_analysis = importlib.util.find_spec("gaitcam.analysis") is not None
                 cadence, why_not = None, ""
