@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -201,15 +202,16 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
 
 @contextmanager
 def evidence_on_failure(page, name: str, server: StreamlitServer | None = None) -> Iterator[None]:
-    """On an error inside the block, save test-artifacts/NAME_failure.png and, with `server`,
-    NAME_failure.log (the app's log), then re-raise: a flaky failure leaves its evidence even
-    when the retry passes. pytest's skip/xfail (BaseExceptions) pass through untouched."""
+    """On an error inside the block, save test-artifacts/NAME_failure.png and NAME_failure.log
+    (the error, and the app's log with `server`), then re-raise: a flaky failure leaves its
+    evidence even when the retry passes. pytest's skip/xfail (BaseExceptions) pass through."""
     try:
         yield
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         with suppress(Exception):  # the page may be gone; the log still helps
             page.screenshot(path=str(ARTIFACTS / f"{name}_failure.png"))
-        if server is not None:
-            (ARTIFACTS / f"{name}_failure.log").write_text(server.log_text())
+        why = traceback.format_exc()
+        log = server.log_text() if server is not None else ""
+        (ARTIFACTS / f"{name}_failure.log").write_text(f"{why}\n--- app log ---\n{log}")
         raise
