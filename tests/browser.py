@@ -204,10 +204,10 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
 def evidence_on_failure(page, name: str, server: StreamlitServer | None = None) -> Iterator[None]:
     """On an error inside the block, save test-artifacts/NAME_failure.png and NAME_failure.log
     (the error, and the app's log with `server`), then re-raise: a flaky failure leaves its
-    evidence even when the retry passes. pytest's skip/xfail (BaseExceptions) pass through."""
+    evidence even when the retry passes. pytest.skip and xfail pass through."""
     try:
         yield
-    except Exception:
+    except (Exception, pytest.fail.Exception):  # pytest.fail raises a BaseException
         ARTIFACTS.mkdir(exist_ok=True)
         with suppress(Exception):  # the page may be gone; the log still helps
             page.screenshot(path=str(ARTIFACTS / f"{name}_failure.png"))
