@@ -18,6 +18,8 @@ SQLite settings (applied to every connection; nothing here runs on other databas
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,6 +72,25 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _use_wal(cur: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode (stored in the file, so usually already done).
+
+    Switching needs an exclusive lock, and SQLite does not always call the busy handler for it:
+    two programs opening a new database at the same moment got "database is locked" at once.
+    So the mode is read first (no lock) and the switch retried for up to BUSY_TIMEOUT_MS.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _configure_sqlite(engine: Engine, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -79,7 +100,7 @@ def _configure_sqlite(engine: Engine, wal: bool) -> None:
             cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # first: the others may wait
             cur.execute("PRAGMA foreign_keys = ON")
             if wal:
-                cur.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cur)
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA secure_delete = ON")
         finally:
